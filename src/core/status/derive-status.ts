@@ -1,0 +1,133 @@
+import type { GatewayStatus, OverallState, StatusReason } from './gateway-status.ts';
+import type { StatusInputs } from './status-inputs.ts';
+
+const DEFAULT_REGISTER_GRACE_MS = 30_000;
+const DEFAULT_LOST_AFTER_MS = 30_000;
+// The agent retries within 1–2 s, so one or two failures are a blip, not something to show.
+const TRANSIENT_FAILURES = 3;
+
+/** Worst first: the overall state is the most severe of the reasons found. */
+const SEVERITY: OverallState[] = ['error', 'lost', 'degraded', 'starting', 'stopped', 'healthy'];
+
+interface Finding extends StatusReason {
+  state: OverallState;
+}
+
+function worst(findings: Finding[]): OverallState {
+  for (const s of SEVERITY) if (findings.some((f) => f.state === s)) return s;
+  return 'healthy';
+}
+
+function ageMs(now: number, iso: string | null | undefined): number | undefined {
+  if (!iso) return undefined;
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? undefined : now - t;
+}
+
+/**
+ * One pure function from everything we can observe to what the user sees. Status is computed on every
+ * change, never stored as a sticky flag, so a missed event cannot leave the tray lying.
+ */
+export function deriveStatus(input: StatusInputs, opts: { lostAfterMs?: number } = {}): GatewayStatus {
+  const { now, container, agent, instance, certificate } = input;
+  const base: GatewayStatus = {
+    state: 'stopped',
+    reasons: [],
+    profile: input.profile,
+    engine: { ready: input.engine.ready, endpoint: input.engine.endpoint },
+    instanceId: input.instanceId ?? agent?.instance_id ?? undefined,
+    containerId: container?.id,
+    registeredAt: (instance && instance !== 'unreachable' ? instance.registerTime : undefined) ?? agent?.registered_at ?? undefined,
+    lastHeartbeatAt: (instance && instance !== 'unreachable' ? instance.lastSeenTime : undefined) ?? agent?.last_success_at ?? undefined,
+    certificateNotAfter: certificate ? new Date(certificate.notAfter).toISOString() : undefined,
+    ports: input.ports,
+    at: now,
+  };
+  const done = (findings: Finding[]): GatewayStatus => ({
+    ...base,
+    state: worst(findings),
+    reasons: findings.map(({ code, message, action }) => (action ? { code, message, action } : { code, message })),
+  });
+
+  if (!input.engine.ready) {
+    return done([{ state: 'error', code: 'engine-unavailable', message: input.engine.reason ?? 'Docker is not available.', action: 'start-docker' }]);
+  }
+  if (input.launching) {
+    return done([{ state: 'starting', code: 'launching', message: input.launching.stage }]);
+  }
+  if (container === undefined) {
+    return done([{ state: 'starting', code: 'checking', message: 'Looking for the gateway container…' }]);
+  }
+  if (container === null) {
+    return done([{ state: 'stopped', code: 'not-running', message: 'The gateway is not running.', action: 'launch' }]);
+  }
+  switch (container.state) {
+    case 'exited':
+    case 'dead':
+      if (container.oomKilled) {
+        return done([{ state: 'error', code: 'crashed-oom', message: 'The gateway ran out of memory and was stopped by Docker; give Docker more memory, then restart it.', action: 'restart' }]);
+      }
+      if (container.exitCode && container.exitCode !== 0) {
+        return done([{ state: 'error', code: 'crashed', message: `The gateway exited with code ${container.exitCode}; see its logs.`, action: 'show-logs' }]);
+      }
+      return done([{ state: 'stopped', code: 'stopped', message: 'The gateway is stopped.', action: 'launch' }]);
+    case 'created':
+    case 'removing':
+      return done([{ state: 'stopped', code: 'not-started', message: 'The gateway container exists but is not running.', action: 'launch' }]);
+    case 'restarting':
+      return done([{ state: 'starting', code: 'restarting', message: 'Docker is restarting the gateway.' }]);
+    case 'paused':
+      return done([{ state: 'degraded', code: 'paused', message: 'The gateway container is paused; unpause it in Docker.' }]);
+    case 'running':
+      return done(runningFindings(input, opts.lostAfterMs ?? DEFAULT_LOST_AFTER_MS));
+  }
+}
+
+function runningFindings(input: StatusInputs, lostAfterMs: number): Finding[] {
+  const { now, container, agent, instance, certificate } = input;
+  const findings: Finding[] = [];
+
+  if (certificate) {
+    if (now >= certificate.notAfter) {
+      findings.push({ state: 'error', code: 'cert-expired', message: `The gateway's certificate expired on ${new Date(certificate.notAfter).toISOString()}; renew it.`, action: 'renew-cert' });
+    } else if (certificate.needsRenewal) {
+      findings.push({ state: 'degraded', code: 'cert-expiring', message: `The gateway's certificate expires on ${new Date(certificate.notAfter).toISOString()}; renew it.`, action: 'renew-cert' });
+    }
+  }
+
+  const registered = Boolean(agent?.registered_at) || (instance !== undefined && instance !== null && instance !== 'unreachable');
+  const agentError = agent?.last_error ? `: ${agent.last_error}` : '';
+  if (!registered) {
+    const upFor = container?.startedAt ? now - container.startedAt : 0;
+    if (upFor <= (input.registerGraceMs ?? DEFAULT_REGISTER_GRACE_MS)) {
+      findings.push({ state: 'starting', code: 'registering', message: `Waiting for the first heartbeat${agentError}` });
+    } else if (agent) {
+      findings.push({ state: 'lost', code: 'never-registered', message: `The gateway has not registered with its control plane${agentError}`, action: 'show-logs' });
+    } else {
+      findings.push({ state: 'error', code: 'agent-silent', message: 'The gateway agent has not reported anything; see the gateway logs.', action: 'show-logs' });
+    }
+    return findings;
+  }
+
+  const sinceSuccess = ageMs(now, agent?.last_success_at);
+  if (instance === 'unreachable') {
+    if (sinceSuccess !== undefined && sinceSuccess > lostAfterMs) {
+      findings.push({ state: 'lost', code: 'control-plane-unreachable', message: `No heartbeat has reached the control plane for ${Math.round(sinceSuccess / 1000)} s${agentError}`, action: 'restart' });
+    } else {
+      findings.push({ state: 'degraded', code: 'control-plane-unanswered', message: 'The control plane does not answer the app; the gateway is still heartbeating.' });
+    }
+  } else if (instance === null) {
+    findings.push({ state: 'degraded', code: 'unknown-to-control-plane', message: 'The control plane has no record of this gateway; it will register again with its next heartbeat.' });
+  } else if (instance) {
+    if (instance.status === 'Lost Connection' || instance.status === 'Offline') {
+      findings.push({ state: 'lost', code: 'heartbeat-lost', message: `The control plane has not heard from the gateway since ${instance.lastSeenTime ?? 'it registered'}${agentError}`, action: 'restart' });
+    } else if (instance.status === 'Only Heartbeats') {
+      findings.push({ state: 'degraded', code: 'config-channel-down', message: 'The gateway heartbeats but does not receive configuration from the control plane.' });
+    }
+  }
+  if (agent && agent.consecutive_failures >= TRANSIENT_FAILURES && !findings.some((f) => f.state === 'lost')) {
+    findings.push({ state: 'degraded', code: 'heartbeat-failing', message: `The last ${agent.consecutive_failures} heartbeat(s) failed${agentError}` });
+  }
+  if (findings.length === 0) findings.push({ state: 'healthy', code: 'healthy', message: 'Registered and heartbeating.' });
+  return findings;
+}

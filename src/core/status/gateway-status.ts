@@ -1,0 +1,28 @@
+/** The one snapshot the tray, the UI and `gateway-tray status` all show. */
+export type OverallState = 'stopped' | 'starting' | 'healthy' | 'degraded' | 'lost' | 'error';
+
+/** What the user can do about a reason; the shell and the UI map each to a button or menu item. */
+export type StatusAction = 'launch' | 'restart' | 'stop' | 'renew-cert' | 'show-logs' | 'start-docker' | 'retry';
+
+export interface StatusReason {
+  /** Stable key, for tests, notifications and translations. */
+  code: string;
+  message: string;
+  action?: StatusAction;
+}
+
+export interface GatewayStatus {
+  state: OverallState;
+  reasons: StatusReason[];
+  profile: string;
+  engine: { ready: boolean; endpoint?: string };
+  instanceId?: string;
+  containerId?: string;
+  /** RFC 3339, from the control plane's record when it has one. */
+  registeredAt?: string;
+  lastHeartbeatAt?: string;
+  certificateNotAfter?: string;
+  ports?: Record<string, number>;
+  /** When this snapshot was made (ms since the epoch); ages are computed from it. */
+  at: number;
+}

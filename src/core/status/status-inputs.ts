@@ -1,0 +1,57 @@
+/** The agent's status file (PROTOCOL §5), as read through Docker. */
+export interface AgentStatusFile {
+  instance_id: string;
+  run_id: string;
+  registered_at: string | null;
+  last_attempt_at: string | null;
+  last_success_at: string | null;
+  consecutive_failures: number;
+  last_error: string | null;
+  heartbeat_interval_s: number;
+}
+
+export type ContainerRunState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+export interface ContainerFacts {
+  id: string;
+  state: ContainerRunState;
+  exitCode?: number;
+  /** ms since the epoch */
+  startedAt?: number;
+  /** Docker's OOMKilled flag: the most common crash a user can fix. */
+  oomKilled?: boolean;
+}
+
+/** PROTOCOL §3 statuses, judged by the control plane. */
+export type InstanceStatus = 'Healthy' | 'Only Heartbeats' | 'Lost Connection' | 'Offline';
+
+export interface InstanceFacts {
+  status: InstanceStatus;
+  registerTime?: string;
+  lastSeenTime?: string;
+}
+
+export interface CertificateFacts {
+  notAfter: number;
+  notBefore: number;
+  needsRenewal: boolean;
+}
+
+/** Everything the status model is built from. `undefined` means "not known yet". */
+export interface StatusInputs {
+  now: number;
+  profile: string;
+  engine: { ready: boolean; reason?: string; endpoint?: string };
+  /** null: no container of ours exists. */
+  container: ContainerFacts | null | undefined;
+  agent: AgentStatusFile | null | undefined;
+  /** 'unreachable': the control plane did not answer the last poll. null: it has no record. */
+  instance: InstanceFacts | null | 'unreachable' | undefined;
+  certificate: CertificateFacts | null | undefined;
+  instanceId?: string;
+  ports?: Record<string, number>;
+  /** A launch in progress, with its current stage. */
+  launching?: { stage: string };
+  /** How long a running gateway may take to register before that is a problem. */
+  registerGraceMs?: number;
+}

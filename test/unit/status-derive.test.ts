@@ -1,0 +1,104 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { deriveStatus } from '../../src/core/status/derive-status.ts';
+import type { AgentStatusFile, StatusInputs } from '../../src/core/status/status-inputs.ts';
+
+const NOW = Date.parse('2026-11-27T10:00:00Z');
+const iso = (msAgo: number) => new Date(NOW - msAgo).toISOString();
+
+function agent(over: Partial<AgentStatusFile> = {}): AgentStatusFile {
+  return {
+    instance_id: 'i-1',
+    run_id: 'r-1',
+    registered_at: iso(60_000),
+    last_attempt_at: iso(2_000),
+    last_success_at: iso(2_000),
+    consecutive_failures: 0,
+    last_error: null,
+    heartbeat_interval_s: 10,
+    ...over,
+  };
+}
+
+function inputs(over: Partial<StatusInputs> = {}): StatusInputs {
+  return {
+    now: NOW,
+    profile: 'local',
+    engine: { ready: true, endpoint: 'unix:///var/run/docker.sock' },
+    container: { id: 'c1', state: 'running', startedAt: NOW - 60_000 },
+    agent: agent(),
+    instance: { status: 'Healthy', registerTime: iso(60_000), lastSeenTime: iso(2_000) },
+    certificate: { notBefore: NOW - 86_400_000, notAfter: NOW + 80 * 86_400_000, needsRenewal: false },
+    ...over,
+  };
+}
+
+test('running, registered and Healthy on the control plane is healthy', () => {
+  const s = deriveStatus(inputs());
+  assert.equal(s.state, 'healthy');
+  assert.equal(s.containerId, 'c1');
+  assert.equal(s.instanceId, 'i-1');
+  assert.equal(s.lastHeartbeatAt, iso(2_000));
+});
+
+test('docker down is an error with a start-docker action, whatever else is known', () => {
+  const s = deriveStatus(inputs({ engine: { ready: false, reason: 'Docker is not running' } }));
+  assert.equal(s.state, 'error');
+  assert.deepEqual(s.reasons[0], { code: 'engine-unavailable', message: 'Docker is not running', action: 'start-docker' });
+});
+
+test('no container is stopped; an exited one is stopped; a crash is an error', () => {
+  assert.equal(deriveStatus(inputs({ container: null })).state, 'stopped');
+  assert.equal(deriveStatus(inputs({ container: { id: 'c1', state: 'exited', exitCode: 0 } })).state, 'stopped');
+  const crashed = deriveStatus(inputs({ container: { id: 'c1', state: 'exited', exitCode: 1 } }));
+  assert.equal(crashed.state, 'error');
+  assert.equal(crashed.reasons[0]?.code, 'crashed');
+  assert.equal(deriveStatus(inputs({ container: { id: 'c1', state: 'exited', exitCode: 137, oomKilled: true } })).reasons[0]?.code, 'crashed-oom');
+});
+
+test('a launch in progress is starting with its stage', () => {
+  const s = deriveStatus(inputs({ container: null, launching: { stage: 'Pulling the image' } }));
+  assert.equal(s.state, 'starting');
+  assert.equal(s.reasons[0]?.message, 'Pulling the image');
+});
+
+test('a fresh container without registration is starting; after the grace it is lost with the agent error', () => {
+  const fresh = deriveStatus(inputs({ agent: agent({ registered_at: null, last_success_at: null }), instance: null, container: { id: 'c1', state: 'running', startedAt: NOW - 3_000 } }));
+  assert.equal(fresh.state, 'starting');
+  const late = deriveStatus(inputs({ agent: agent({ registered_at: null, last_success_at: null, last_error: 'connection refused' }), instance: null, container: { id: 'c1', state: 'running', startedAt: NOW - 120_000 } }));
+  assert.equal(late.state, 'lost');
+  assert.match(late.reasons[0]?.message ?? '', /connection refused/);
+  const silent = deriveStatus(inputs({ agent: null, instance: null, container: { id: 'c1', state: 'running', startedAt: NOW - 120_000 } }));
+  assert.equal(silent.state, 'error');
+  assert.equal(silent.reasons[0]?.code, 'agent-silent');
+});
+
+test('Lost Connection on the control plane is lost; Only Heartbeats is degraded', () => {
+  assert.equal(deriveStatus(inputs({ instance: { status: 'Lost Connection', lastSeenTime: iso(40_000) } })).state, 'lost');
+  assert.equal(deriveStatus(inputs({ instance: { status: 'Offline' } })).state, 'lost');
+  const oh = deriveStatus(inputs({ instance: { status: 'Only Heartbeats' } }));
+  assert.equal(oh.state, 'degraded');
+  assert.equal(oh.reasons[0]?.code, 'config-channel-down');
+});
+
+test('a control plane that does not answer: degraded while beats succeed, lost once they stop', () => {
+  assert.equal(deriveStatus(inputs({ instance: 'unreachable' })).state, 'degraded');
+  const lost = deriveStatus(inputs({ instance: 'unreachable', agent: agent({ last_success_at: iso(45_000), consecutive_failures: 20, last_error: 'timeout' }) }));
+  assert.equal(lost.state, 'lost');
+  assert.equal(lost.reasons[0]?.code, 'control-plane-unreachable');
+  assert.equal(deriveStatus(inputs({ instance: 'unreachable', agent: agent({ last_success_at: iso(5_000) }) }), { lostAfterMs: 3_000 }).state, 'lost');
+});
+
+test('one or two failed beats are a blip; three are shown', () => {
+  assert.equal(deriveStatus(inputs({ agent: agent({ consecutive_failures: 2 }) })).state, 'healthy');
+  assert.equal(deriveStatus(inputs({ agent: agent({ consecutive_failures: 3, last_error: 'handshake failed' }) })).state, 'degraded');
+});
+
+test('a certificate near expiry degrades with a renew action; an expired one is an error', () => {
+  const near = deriveStatus(inputs({ certificate: { notBefore: NOW - 80 * 86_400_000, notAfter: NOW + 5 * 86_400_000, needsRenewal: true } }));
+  assert.equal(near.state, 'degraded');
+  assert.equal(near.reasons[0]?.action, 'renew-cert');
+  const expired = deriveStatus(inputs({ certificate: { notBefore: NOW - 90 * 86_400_000, notAfter: NOW - 1, needsRenewal: true } }));
+  assert.equal(expired.state, 'error');
+  assert.equal(expired.reasons[0]?.code, 'cert-expired');
+});
