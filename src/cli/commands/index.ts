@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command.ts';
+import { engineCommand } from './engine.ts';
 
 /** Every sub-command, in the order `--help` lists them. */
-export const commands: CliCommand[] = [];
+export const commands: CliCommand[] = [engineCommand];

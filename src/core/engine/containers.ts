@@ -1,0 +1,188 @@
+import type Docker from 'dockerode';
+import { z } from 'zod';
+import { unavailableOr } from './client.ts';
+import { ContainerNotFoundError, EngineError, PortInUseError, dockerMessage, statusCodeOf } from './errors.ts';
+import { managedLabelFilters, managedLabels } from './labels.ts';
+import { assertPortsFree, portConflictFrom } from './port-check.ts';
+import { toContainerInfo } from './container-info.ts';
+import type { ContainerInfo, PortBinding } from './types.ts';
+
+const portSchema = z.object({
+  containerPort: z.number().int().min(1).max(65535),
+  protocol: z.enum(['tcp', 'udp']).optional(),
+  hostPort: z.number().int().min(1).max(65535),
+  hostIp: z.union([z.ipv4(), z.ipv6()]).optional(),
+});
+
+export const gatewayContainerSpecSchema = z.object({
+  image: z.string().min(1),
+  instanceId: z.string().min(1),
+  profile: z.string().min(1),
+  /** Docker container name; Docker picks one when absent. */
+  name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/, 'a container name may hold letters, digits, _ . and -').optional(),
+  env: z.record(z.string(), z.string()).default({}),
+  user: z.string().optional(),
+  entrypoint: z.array(z.string()).optional(),
+  cmd: z.array(z.string()).optional(),
+  binds: z
+    .array(z.object({ hostPath: z.string().min(1), containerPath: z.string().startsWith('/'), readOnly: z.boolean().optional() }))
+    .default([]),
+  ports: z.array(portSchema).default([]),
+  /** Extra labels; ours (managed, instance id, profile) always win. */
+  labels: z.record(z.string(), z.string()).default({}),
+});
+export type GatewayContainerSpec = z.input<typeof gatewayContainerSpecSchema>;
+
+export interface CreateOptions {
+  /** Adds host.docker.internal on Linux, where Docker does not define it. Defaults to this process's platform. */
+  platform?: NodeJS.Platform;
+  /** Skip the host-port check (the create/start conflict is still translated). */
+  skipPortCheck?: boolean;
+}
+
+function portKey(p: PortBinding): string {
+  return `${p.containerPort}/${p.protocol ?? 'tcp'}`;
+}
+
+/** The create request Docker gets for a spec. Exposed for tests of the mapping. */
+export function createRequestOf(spec: z.output<typeof gatewayContainerSpecSchema>, platform: NodeJS.Platform): Docker.ContainerCreateOptions {
+  const exposed: Record<string, object> = {};
+  const bindings: Record<string, Array<{ HostPort: string; HostIp?: string }>> = {};
+  for (const p of spec.ports) {
+    exposed[portKey(p)] = {};
+    (bindings[portKey(p)] ??= []).push({ HostPort: String(p.hostPort), ...(p.hostIp ? { HostIp: p.hostIp } : {}) });
+  }
+  return {
+    ...(spec.name ? { name: spec.name } : {}),
+    Image: spec.image,
+    ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
+    ...(spec.cmd ? { Cmd: spec.cmd } : {}),
+    ...(spec.user ? { User: spec.user } : {}),
+    Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+    Labels: { ...spec.labels, ...managedLabels(spec.instanceId, spec.profile) },
+    ExposedPorts: exposed,
+    HostConfig: {
+      Binds: spec.binds.map((b) => `${b.hostPath}:${b.containerPath}${b.readOnly ? ':ro' : ''}`),
+      PortBindings: bindings,
+      // Docker Desktop defines host.docker.internal; Docker Engine on Linux needs it spelled out.
+      ...(platform === 'linux' ? { ExtraHosts: ['host.docker.internal:host-gateway'] } : {}),
+    },
+  };
+}
+
+/** Creates one of our containers. Ports are checked first; a conflict leaves nothing behind. */
+export async function createGatewayContainer(docker: Docker, spec: GatewayContainerSpec, opts: CreateOptions = {}): Promise<ContainerInfo> {
+  const parsed = gatewayContainerSpecSchema.parse(spec);
+  if (!opts.skipPortCheck) await assertPortsFree(parsed.ports);
+  let container: Docker.Container;
+  try {
+    container = await docker.createContainer(createRequestOf(parsed, opts.platform ?? process.platform));
+  } catch (err) {
+    throw translate(docker, err, parsed.name ?? parsed.image);
+  }
+  return inspectContainer(docker, container.id);
+}
+
+/**
+ * Starts a container. A port conflict becomes PortInUseError; with `removeOnPortConflict` the container,
+ * which can never start as it is, is removed so that nothing half-made is left.
+ */
+export async function startContainer(docker: Docker, id: string, opts: { removeOnPortConflict?: boolean } = {}): Promise<ContainerInfo> {
+  try {
+    await docker.getContainer(id).start();
+  } catch (err) {
+    // 304: already running, which is what was asked for.
+    if (statusCodeOf(err) !== 304) {
+      const translated = translate(docker, err, id);
+      if (translated instanceof PortInUseError && opts.removeOnPortConflict) await removeContainer(docker, id);
+      throw translated;
+    }
+  }
+  return inspectContainer(docker, id);
+}
+
+/** Creates and starts in one go, removing the container again if it cannot start for a port conflict. */
+export async function runGatewayContainer(docker: Docker, spec: GatewayContainerSpec, opts: CreateOptions = {}): Promise<ContainerInfo> {
+  const created = await createGatewayContainer(docker, spec, opts);
+  return startContainer(docker, created.id, { removeOnPortConflict: true });
+}
+
+/**
+ * Stops gracefully: Docker sends SIGTERM and kills after `timeoutSeconds`. Should the daemon not answer
+ * well after that, the container is killed outright.
+ */
+export async function stopContainer(docker: Docker, id: string, opts: { timeoutSeconds?: number } = {}): Promise<ContainerInfo> {
+  const t = opts.timeoutSeconds ?? 10;
+  const container = docker.getContainer(id);
+  try {
+    await container.stop({ t, abortSignal: AbortSignal.timeout((t + 15) * 1000) });
+  } catch (err) {
+    const status = statusCodeOf(err);
+    if (status === 304) return inspectContainer(docker, id); // already stopped
+    if (status === 404) throw new ContainerNotFoundError(id, { cause: err });
+    if ((err as Error).name !== 'AbortError') throw translate(docker, err, id);
+    try {
+      await container.kill();
+    } catch (killErr) {
+      // 409: it stopped meanwhile.
+      if (statusCodeOf(killErr) !== 409) throw translate(docker, killErr, id);
+    }
+  }
+  return inspectContainer(docker, id);
+}
+
+/** Removes a container (forced, with its anonymous volumes). A container that is already gone is fine. */
+export async function removeContainer(docker: Docker, id: string): Promise<void> {
+  try {
+    await docker.getContainer(id).remove({ force: true, v: true });
+  } catch (err) {
+    const status = statusCodeOf(err);
+    // 404: gone already; 409 "removal already in progress": someone else is doing it.
+    if (status === 404 || (status === 409 && /already in progress/i.test(dockerMessage(err)))) return;
+    throw translate(docker, err, id);
+  }
+}
+
+export async function inspectContainer(docker: Docker, id: string): Promise<ContainerInfo> {
+  try {
+    return toContainerInfo(await docker.getContainer(id).inspect());
+  } catch (err) {
+    throw translate(docker, err, id);
+  }
+}
+
+/** Our containers (running or not), optionally one profile or instance, so nothing is created twice. */
+export async function findManaged(docker: Docker, query: { profile?: string; instanceId?: string } = {}): Promise<ContainerInfo[]> {
+  let list: Docker.ContainerInfo[];
+  try {
+    list = await docker.listContainers({ all: true, filters: { label: managedLabelFilters(query) } });
+  } catch (err) {
+    throw translate(docker, err, 'list');
+  }
+  const found: ContainerInfo[] = [];
+  for (const summary of list) {
+    try {
+      found.push(await inspectContainer(docker, summary.Id));
+    } catch (err) {
+      // Removed between list and inspect: it is not there any more.
+      if (!(err instanceof ContainerNotFoundError)) throw err;
+    }
+  }
+  return found;
+}
+
+function translate(docker: Docker, err: unknown, what: string): unknown {
+  const message = dockerMessage(err);
+  const conflict = portConflictFrom(message);
+  if (conflict) return new PortInUseError(conflict.port, conflict.hostIp, { cause: err });
+  const status = statusCodeOf(err);
+  if (status === 404 && /no such container/i.test(message)) return new ContainerNotFoundError(what, { cause: err });
+  if (status === 404 && /no such image/i.test(message)) {
+    return new EngineError(`${message}: pull the image first`, { cause: err });
+  }
+  if (status === 409 && /already in use/i.test(message)) {
+    return new EngineError(`${message}: remove that container or choose another name`, { cause: err });
+  }
+  if (status !== undefined) return new EngineError(`Docker refused the request for ${what}: ${message}`, { cause: err });
+  return unavailableOr(docker, err);
+}
