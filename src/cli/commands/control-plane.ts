@@ -1,0 +1,102 @@
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startControlPlane } from '../../control-plane/index.ts';
+import { parseDuration } from '../../control-plane/duration.ts';
+import type { ListenAddress } from '../../control-plane/options.ts';
+import { gatewayTrayHome } from '../../core/config/home.ts';
+import { UsageError, type CliCommand } from '../command.ts';
+
+const usage = `Usage: gateway-tray control-plane [options]
+
+Runs the local control plane in the foreground until SIGINT or SIGTERM: the management API (for the
+app and cloud tools) and the mutual-TLS data-plane endpoint (for gateways), backed by a real etcd.
+
+Options:
+  --data-dir D         where the CA, keys, token and instance table live
+                       (default: $GATEWAY_TRAY_HOME/control-plane)
+  --api-listen H:P     management API address (default 127.0.0.1:7080)
+  --dp-listen H:P      data-plane endpoint address; repeat to listen on several addresses with one
+                       port, e.g. 172.17.0.1:7443 for Docker containers (default 127.0.0.1:7443)
+  --etcd URL           etcd 3.4+ client URL (default http://127.0.0.1:2379)
+  --domain NAME        cluster domain: SNI and server-certificate name
+  --lost-after DUR     an instance is "Lost Connection" after this silence (default 30s)
+  --offline-after DUR  and "Offline" after this (default 2h)
+
+When ready it writes D/control-plane.json ({apiUrl, dataPlaneUrl, domain, orgId, clusterId,
+tokenFile, caFile}); the admin token is in D/admin-token (mode 0600).`;
+
+export function parseListen(flag: string, value: string): ListenAddress {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s]+)):(\d{1,5})$/.exec(value.trim());
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) throw new UsageError(`${flag} expects HOST:PORT (like 127.0.0.1:7080), got "${value}"`);
+  return { host: (m[1] ?? m[2]) as string, port };
+}
+
+function parseEtcdUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--etcd expects a URL like http://127.0.0.1:2379, got "${value}"`);
+  }
+  if (url.protocol !== 'http:') throw new UsageError(`--etcd must be an http:// URL of etcd's client port, got "${value}"`);
+  return url.origin;
+}
+
+function duration(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new UsageError(`${flag} expects a duration like 30s, 5m or 2h, got "${value}"`);
+  return ms;
+}
+
+export const controlPlaneCommand: CliCommand = {
+  name: 'control-plane',
+  summary: 'Run the local control plane (management API + mTLS data-plane endpoint)',
+  usage,
+  async run(args, io) {
+    let values;
+    try {
+      ({ values } = parseArgs({
+        args,
+        strict: true,
+        allowPositionals: false,
+        options: {
+          'data-dir': { type: 'string' },
+          'api-listen': { type: 'string' },
+          'dp-listen': { type: 'string', multiple: true },
+          etcd: { type: 'string' },
+          domain: { type: 'string' },
+          'lost-after': { type: 'string' },
+          'offline-after': { type: 'string' },
+        },
+      }));
+    } catch (err) {
+      throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n\n${usage}`);
+    }
+    const lostAfterMs = duration('--lost-after', values['lost-after']);
+    const offlineAfterMs = duration('--offline-after', values['offline-after']);
+    if ((lostAfterMs ?? 30_000) >= (offlineAfterMs ?? 7_200_000)) throw new UsageError('--offline-after must be longer than --lost-after');
+    const dataDir = values['data-dir'] ?? join(gatewayTrayHome(io.env), 'control-plane');
+
+    const cp = await startControlPlane({
+      dataDir,
+      etcdUrl: parseEtcdUrl(values.etcd ?? 'http://127.0.0.1:2379'),
+      apiListen: parseListen('--api-listen', values['api-listen'] ?? '127.0.0.1:7080'),
+      dpListen: (values['dp-listen'] ?? ['127.0.0.1:7443']).map((v) => parseListen('--dp-listen', v)),
+      ...(values.domain === undefined ? {} : { domain: values.domain }),
+      ...(lostAfterMs === undefined ? {} : { lostAfterMs }),
+      ...(offlineAfterMs === undefined ? {} : { offlineAfterMs }),
+      log: (line) => io.err(line),
+    });
+    io.out(`Control plane ready: API ${cp.apiUrl}, data plane ${cp.dataPlaneUrl}; details in ${join(dataDir, 'control-plane.json')}`);
+
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'));
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+    });
+    io.err(`${signal} received; stopping`);
+    await cp.stop();
+    return 0;
+  },
+};

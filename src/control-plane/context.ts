@@ -1,0 +1,27 @@
+import type { TokenStore } from './auth/token-store.ts';
+import type { Clock } from './clock.ts';
+import type { WatchTracker } from './config-centre/watch-tracker.ts';
+import type { EtcdClient } from './etcd/client.ts';
+import type { CertificateAuthority } from './pki/certificates.ts';
+import type { RevocationList } from './pki/revocation.ts';
+import type { InstanceRegistry } from './registry/registry.ts';
+import type { Identity } from './storage/identity.ts';
+
+/** What the management API and the data-plane endpoint share while the control plane runs. */
+export interface ControlPlaneContext {
+  identity: Identity;
+  clock: Clock;
+  domain: string;
+  /** The etcd key prefix of APISIX's configuration. */
+  prefix: string;
+  etcd: EtcdClient;
+  ca: CertificateAuthority;
+  revocation: RevocationList;
+  tokens: TokenStore;
+  registry: InstanceRegistry;
+  watches: WatchTracker;
+  clientCertLifetimeMs: number;
+  /** The startup template, rendered once the data-plane port is known. */
+  startupTemplate: () => string;
+  log: (line: string) => void;
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import type { ControlPlaneContext } from '../context.ts';
+import { INSTANCE_ID } from '../management/handlers/certificates.ts';
+import { describeIssue } from '../management/route-schema.ts';
+
+const text = (max: number) => z.string().max(max);
+const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/** PROTOCOL §2.1. Unknown fields are allowed (API7's module sends more); known ones must have their type. */
+export const HeartbeatBody = z.looseObject({
+  id: z.string().regex(INSTANCE_ID),
+  hostname: text(255).optional(),
+  ip: text(64).optional(),
+  domain: text(255).optional(),
+  version: text(64).optional(),
+  api_calls: count.optional(),
+  etcd_reachable: z.boolean().optional(),
+  config_version: z.union([count, z.string().regex(/^\d{1,15}$/).transform(Number)]).optional(),
+  ports: z.array(z.union([text(16), z.number().int().min(0).max(65535).transform(String)])).max(64).optional(),
+  applied_revision: count.optional(),
+  agent_version: text(64).optional(),
+});
+
+export const MAX_METRICS_SIZE = 1024 * 1024;
+
+export type HeartbeatOutcome =
+  | { ok: true; payload: unknown }
+  | { ok: false; reason: string };
+
+/** Validates a heartbeat and records it; the caller has already checked the certificate and signature. */
+export function acceptHeartbeat(
+  cp: ControlPlaneContext,
+  raw: unknown,
+  headerInstanceId: string | undefined,
+  runId: string | undefined,
+  peer: { serial: string; notAfterMs: number },
+): HeartbeatOutcome {
+  const parsed = HeartbeatBody.safeParse(raw);
+  if (!parsed.success) return { ok: false, reason: `invalid heartbeat: ${describeIssue(parsed.error)}` };
+  const hb = parsed.data;
+  if (headerInstanceId !== undefined && headerInstanceId !== hb.id) {
+    return { ok: false, reason: `the body's id ${hb.id} differs from X-APISEVEN-Instance-Id ${headerInstanceId}` };
+  }
+  const { registered } = cp.registry.heartbeat({
+    id: hb.id,
+    hostname: hb.hostname,
+    ip: hb.ip,
+    domain: hb.domain,
+    version: hb.version,
+    agentVersion: hb.agent_version,
+    runId,
+    ports: hb.ports,
+    apiCalls: hb.api_calls ?? 0,
+    etcdReachable: hb.etcd_reachable ?? false,
+    configVersion: hb.config_version,
+    appliedRevision: hb.applied_revision,
+    certSerial: peer.serial,
+    certNotAfterMs: peer.notAfterMs,
+  });
+  if (registered) cp.log(`instance ${hb.id} registered (${hb.hostname ?? 'unknown host'}, ${hb.version ?? 'unknown version'})`);
+  // No `files` key and no code, ever: the agent never executes what the control plane sends (PROTOCOL §2.1).
+  return { ok: true, payload: { max_metrics_size: MAX_METRICS_SIZE, config: { version: 0, payload: {} } } };
+}
+
+export const MetricsBody = z.looseObject({
+  id: z.string().regex(INSTANCE_ID),
+  domain: text(255).optional(),
+  metrics: z.string().max(MAX_METRICS_SIZE),
+});

@@ -1,0 +1,167 @@
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { ConfigCentreProxy, sendEtcdError } from '../config-centre/proxy.ts';
+import { checkKeyRange } from '../config-centre/key-guard.ts';
+import type { ControlPlaneContext } from '../context.ts';
+import { BodyTooLargeError, parseJson, readBody } from '../http/body.ts';
+import { Code, sendEnvelope, sendOk } from '../management/envelope.ts';
+import { INSTANCE_ID } from '../management/handlers/certificates.ts';
+import { acceptHeartbeat, MAX_METRICS_SIZE, MetricsBody } from './heartbeat.ts';
+import { verifyBodySignature } from './hmac.ts';
+import { readPeer, type PeerInfo } from './peer.ts';
+
+const HEARTBEAT_PATH = '/api/v1/dp/instance/heartbeat';
+const METRICS_PATH = '/api/v1/dp/metrics';
+const CONFIG_BODY_LIMIT = 64 * 1024;
+const HEARTBEAT_BODY_LIMIT = 64 * 1024;
+/** etcd's write and admin calls: refused, the config centre is read-only for gateways. */
+const WRITE_PATHS = /^\/v3(beta|alpha)?\/(kv\/(put|deleterange|txn|compaction)|lease\/|auth\/|cluster\/|maintenance\/)/;
+
+export interface DataPlaneTls {
+  certPem: string;
+  keyPem: string;
+  caPem: string;
+}
+
+export interface DataPlaneEndpoint {
+  servers: Server[];
+  createServer(): Server;
+  close(): void;
+}
+
+/**
+ * The mTLS listener gateways talk to (PROTOCOL §2): heartbeat, metrics and the config centre. The TLS
+ * layer requires a client certificate chaining to the cluster CA (which also refuses expired ones); a
+ * revoked serial is refused here at handshake, before any byte of HTTP is read.
+ */
+export function createDataPlaneEndpoint(cp: ControlPlaneContext, tls: DataPlaneTls, etcdUrl: string): DataPlaneEndpoint {
+  const peers = new WeakMap<TLSSocket, PeerInfo>();
+  const proxy = new ConfigCentreProxy(etcdUrl, cp.watches, cp.log);
+  const servers: Server[] = [];
+
+  const onSecure = (socket: TLSSocket) => {
+    const peer = socket.authorized ? readPeer(socket) : undefined;
+    if (!peer || cp.revocation.has(peer.serial)) {
+      socket.destroy();
+      return;
+    }
+    peers.set(socket, peer);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const peer = peers.get(req.socket as TLSSocket);
+    // A certificate revoked while its connection was open is refused from the next request on.
+    if (!peer || cp.revocation.has(peer.serial)) {
+      req.socket.destroy();
+      return;
+    }
+    const headerId = single(req.headers['x-apiseven-instance-id']);
+    if (headerId !== undefined && !INSTANCE_ID.test(headerId)) {
+      sendEnvelope(res, Code.BAD_REQUEST, undefined, 'X-APISEVEN-Instance-Id is not a valid instance id');
+      return;
+    }
+    if (peer.boundInstanceId !== undefined && headerId !== undefined && headerId !== peer.boundInstanceId) {
+      sendEnvelope(res, Code.FORBIDDEN, undefined, `this client certificate is bound to instance ${peer.boundInstanceId}, not ${headerId}; fetch a certificate for this instance`);
+      return;
+    }
+    const instanceId = headerId ?? peer.boundInstanceId;
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const method = req.method ?? 'GET';
+
+    if (path === '/version' && method === 'GET') {
+      proxy.forward(req, res, '/version', undefined, undefined);
+      return;
+    }
+    if ((path === '/v3/kv/range' || path === '/v3/watch') && method === 'POST') {
+      const body = await readBody(req, CONFIG_BODY_LIMIT);
+      const parsed = parseJson(body);
+      if (!parsed.ok) return sendEtcdError(res, 400, 3, 'the request body is not JSON');
+      const refused = checkKeyRange(path === '/v3/watch' ? 'watch' : 'range', parsed.value, cp.prefix);
+      if (refused) return sendEtcdError(res, 403, 7, refused);
+      proxy.forward(req, res, path, body, instanceId);
+      return;
+    }
+    if (WRITE_PATHS.test(path)) return sendEtcdError(res, 403, 7, 'the config centre is read-only for gateways');
+    if (path.startsWith('/v3')) return sendEtcdError(res, 404, 5, `the config centre does not serve ${path}`);
+
+    if ((path === HEARTBEAT_PATH || path === METRICS_PATH) && method === 'POST') {
+      const limit = path === METRICS_PATH ? MAX_METRICS_SIZE + 64 * 1024 : HEARTBEAT_BODY_LIMIT;
+      const body = await readBody(req, limit);
+      const parsed = parseJson(body);
+      if (!parsed.ok) return sendEnvelope(res, Code.BAD_REQUEST, undefined, 'the body is not valid JSON');
+      const claimed = idOf(parsed.value);
+      const signature = single(req.headers['x-hmac-signature']);
+      if (signature !== undefined) {
+        const signer = instanceId ?? claimed;
+        if (signer === undefined || !verifyBodySignature(body, signature, peer.serial, signer)) {
+          return sendEnvelope(res, Code.BAD_REQUEST, undefined, 'X-HMAC-SIGNATURE does not match the body');
+        }
+      }
+      if (path === HEARTBEAT_PATH) {
+        if (peer.boundInstanceId !== undefined && claimed !== undefined && claimed !== peer.boundInstanceId) {
+          return sendEnvelope(res, Code.FORBIDDEN, undefined, `this client certificate is bound to instance ${peer.boundInstanceId}, not ${claimed}`);
+        }
+        const outcome = acceptHeartbeat(cp, parsed.value, instanceId, single(req.headers['x-apiseven-run-id']), peer);
+        if (!outcome.ok) return sendEnvelope(res, Code.BAD_REQUEST, undefined, outcome.reason);
+        return sendOk(res, outcome.payload);
+      }
+      const metrics = MetricsBody.safeParse(parsed.value);
+      if (!metrics.success) return sendEnvelope(res, Code.BAD_REQUEST, undefined, 'metrics need {id, metrics: "<Prometheus text>"}');
+      if (instanceId !== undefined && metrics.data.id !== instanceId) {
+        return sendEnvelope(res, Code.BAD_REQUEST, undefined, 'the body id differs from the instance id of the request');
+      }
+      if (!cp.registry.metrics(metrics.data.id, metrics.data.metrics)) {
+        return sendEnvelope(res, Code.NOT_FOUND, undefined, `instance ${metrics.data.id} is not registered; send a heartbeat first`);
+      }
+      return sendOk(res, {});
+    }
+    sendEnvelope(res, Code.NOT_FOUND, undefined, `no such endpoint: ${method} ${path}`);
+  };
+
+  const create = () => {
+    const server = createServer(
+      {
+        cert: tls.certPem,
+        key: tls.keyPem,
+        ca: tls.caPem,
+        requestCert: true,
+        rejectUnauthorized: true,
+        minVersion: 'TLSv1.2',
+        // Gateways heartbeat every 10 s on one kept-alive connection; a shorter idle timeout would cost a
+        // full mTLS handshake per heartbeat.
+        keepAliveTimeout: 65_000,
+        headersTimeout: 30_000,
+        requestTimeout: 0,
+      },
+      (req, res) => {
+        handle(req, res).catch((err: unknown) => {
+          if (err instanceof BodyTooLargeError) {
+            res.setHeader('connection', 'close');
+            sendEnvelope(res, Code.BAD_REQUEST, undefined, `${err.message}; send less`, 413);
+            return;
+          }
+          cp.log(`data plane: ${req.method ?? ''} ${req.url ?? ''} failed: ${err instanceof Error ? err.message : String(err)}`);
+          sendEnvelope(res, Code.INTERNAL, undefined, 'internal error');
+        });
+      },
+    );
+    server.prependListener('secureConnection', onSecure);
+    // A refused handshake (no certificate, another CA, expired) is the client's problem, not an error here.
+    server.on('tlsClientError', () => undefined);
+    servers.push(server);
+    return server;
+  };
+
+  return { servers, createServer: create, close: () => proxy.close() };
+}
+
+function single(h: string | string[] | undefined): string | undefined {
+  return Array.isArray(h) ? h[0] : h;
+}
+
+function idOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const id = (value as { id?: unknown }).id;
+  return typeof id === 'string' ? id : undefined;
+}

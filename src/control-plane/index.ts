@@ -1,0 +1,152 @@
+import { mkdir, rm } from 'node:fs/promises';
+import type { Server } from 'node:net';
+import { TokenStore } from './auth/token-store.ts';
+import { systemClock } from './clock.ts';
+import { WatchTracker } from './config-centre/watch-tracker.ts';
+import type { ControlPlaneContext } from './context.ts';
+import { createDataPlaneEndpoint } from './data-plane/server.ts';
+import { checkEtcd } from './etcd/check.ts';
+import { EtcdClient } from './etcd/client.ts';
+import { closeServer, listen } from './http/listen.ts';
+import { createManagementServer } from './management/server.ts';
+import { checkDomain, DEFAULTS, dialHost, urlHost, type ControlPlaneOptions, type RunningControlPlane } from './options.ts';
+import { loadOrCreateAuthority, loadOrIssueServerCertificate } from './pki/authority-store.ts';
+import { RevocationList } from './pki/revocation.ts';
+import { loadInstances } from './registry/load.ts';
+import { InstanceTableWriter } from './registry/persistence.ts';
+import { InstanceRegistry } from './registry/registry.ts';
+import { DEFAULT_THRESHOLDS, validateThresholds, type StatusThresholds } from './registry/status.ts';
+import { dataFiles } from './storage/data-files.ts';
+import { writeJsonFile } from './storage/json-file.ts';
+import { loadOrCreateIdentity } from './storage/identity.ts';
+import { renderStartupTemplate } from './template/apisix-config.ts';
+
+export type { ControlPlaneOptions, RunningControlPlane } from './options.ts';
+
+const WILDCARDS = new Set(['0.0.0.0', '::', '']);
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+/**
+ * Starts the local control plane in this process: management API on loopback, data-plane endpoint over
+ * mutual TLS, both backed by a real etcd. Resolves once both listen and the ready file is written.
+ */
+export async function startControlPlane(opts: ControlPlaneOptions): Promise<RunningControlPlane> {
+  const log = opts.log ?? (() => undefined);
+  const clock = opts.clock ?? systemClock;
+  const domain = opts.domain ?? DEFAULTS.domain;
+  checkDomain(domain);
+  const thresholds: StatusThresholds = {
+    lostAfterMs: opts.lostAfterMs ?? DEFAULT_THRESHOLDS.lostAfterMs,
+    offlineAfterMs: opts.offlineAfterMs ?? DEFAULT_THRESHOLDS.offlineAfterMs,
+    purgeAfterMs: opts.purgeAfterMs ?? DEFAULT_THRESHOLDS.purgeAfterMs,
+  };
+  validateThresholds(thresholds);
+  const apiListen = opts.apiListen ?? { host: '127.0.0.1', port: 0 };
+  const dpListen = opts.dpListen && opts.dpListen.length > 0 ? opts.dpListen : [{ host: '127.0.0.1', port: 0 }];
+  const advertiseHost = opts.dataPlaneAdvertiseHost ?? DEFAULTS.advertiseHost;
+
+  if (!isLoopback(apiListen.host)) {
+    log(`warning: the management API listens on ${apiListen.host}, beyond this machine, over plain HTTP; put it behind TLS`);
+  }
+  const etcd = new EtcdClient(opts.etcdUrl);
+  const etcdVersion = await checkEtcd(etcd);
+
+  await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
+  const files = dataFiles(opts.dataDir);
+  const now = new Date(clock.now());
+  const identity = await loadOrCreateIdentity(files.identity, now);
+  const ca = await loadOrCreateAuthority(files, now, opts.caLifetimeMs ?? DEFAULTS.caLifetimeMs);
+  const serverNames = [domain, 'host.docker.internal', 'localhost', '127.0.0.1', advertiseHost, ...dpListen.map((l) => l.host).filter((h) => !WILDCARDS.has(h))];
+  const serverTls = await loadOrIssueServerCertificate(files, ca, serverNames, now, opts.serverCertLifetimeMs ?? DEFAULTS.serverCertLifetimeMs);
+  const tokens = await TokenStore.open(files);
+  await tokens.ensureAdminToken(identity.userId, clock.now(), opts.adminTokenLifetimeMs ?? DEFAULTS.adminTokenLifetimeMs);
+  const revocation = await RevocationList.load(files.revoked);
+
+  const watches = new WatchTracker();
+  const registry = new InstanceRegistry(clock, thresholds, watches, await loadInstances(files.instances, log));
+  const writer = new InstanceTableWriter(files.instances, () => registry.snapshot(), log);
+  registry.attachWriter(writer);
+
+  let dpPort = 0;
+  const prefix = opts.etcdPrefix ?? DEFAULTS.etcdPrefix;
+  const cp: ControlPlaneContext = {
+    identity,
+    clock,
+    domain,
+    prefix,
+    etcd,
+    ca,
+    revocation,
+    tokens,
+    registry,
+    watches,
+    clientCertLifetimeMs: opts.clientCertLifetimeMs ?? DEFAULTS.clientCertLifetimeMs,
+    startupTemplate: () => renderStartupTemplate({ advertiseHost, dataPlanePort: dpPort, domain, prefix }),
+    log,
+  };
+
+  const endpoint = createDataPlaneEndpoint(cp, { certPem: serverTls.certPem, keyPem: serverTls.keyPem, caPem: ca.certPem }, opts.etcdUrl);
+  const management = createManagementServer(cp);
+  const listening: Server[] = [];
+  const stopServers = async () => {
+    await Promise.all(
+      listening.map(async (s) => {
+        const closing = closeServer(s);
+        // Keep-alive connections and open watches would hold close() forever.
+        (s as Server & { closeAllConnections?: () => void }).closeAllConnections?.();
+        await closing;
+      }),
+    );
+    endpoint.close();
+  };
+
+  let apiPort: number;
+  try {
+    for (const [i, addr] of dpListen.entries()) {
+      const server = endpoint.createServer();
+      const port = i === 0 ? addr.port : dpPort || addr.port;
+      const bound = await listen(server, addr.host, port, 'data-plane endpoint');
+      listening.push(server);
+      if (i === 0) dpPort = bound;
+    }
+    apiPort = await listen(management, apiListen.host, apiListen.port, 'management API');
+    listening.push(management);
+  } catch (err) {
+    await stopServers();
+    throw err;
+  }
+
+  const purgeTimer = setInterval(() => registry.purge(), Math.min(60_000, thresholds.purgeAfterMs));
+  purgeTimer.unref();
+
+  const firstDp = dpListen[0] ?? { host: '127.0.0.1', port: 0 };
+  const running: RunningControlPlane = {
+    apiUrl: `http://${urlHost(dialHost(apiListen.host))}:${apiPort}`,
+    dataPlaneUrl: `https://${urlHost(dialHost(firstDp.host))}:${dpPort}`,
+    domain,
+    orgId: identity.orgId,
+    clusterId: identity.clusterId,
+    tokenFile: files.adminToken,
+    caFile: files.caCert,
+    stop: async () => {
+      clearInterval(purgeTimer);
+      await rm(files.ready, { force: true });
+      await stopServers();
+      await writer.close();
+      log('control plane stopped');
+    },
+  };
+  const { stop: _stop, ...ready } = running;
+  try {
+    await writeJsonFile(files.ready, ready, 0o644);
+  } catch (err) {
+    clearInterval(purgeTimer);
+    await stopServers();
+    throw new Error(`could not write ${files.ready} (${err instanceof Error ? err.message : String(err)}); check the data folder's permissions`, { cause: err });
+  }
+  log(`control plane ready: management API ${running.apiUrl}, data plane ${running.dataPlaneUrl} (etcd ${etcdVersion} at ${etcd.baseUrl})`);
+  return running;
+}

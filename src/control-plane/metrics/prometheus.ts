@@ -1,0 +1,55 @@
+/** One sample of the Prometheus text exposition format. */
+export interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  /** The label set as written, a stable key for the series. */
+  seriesKey: string;
+  value: number;
+}
+
+const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s+(\S+)(?:\s+-?\d+)?\s*$/;
+const LABEL = /\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*,?/gy;
+
+function unescapeLabel(v: string): string {
+  return v.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+}
+
+function parseLabels(text: string): Record<string, string> | undefined {
+  const labels: Record<string, string> = {};
+  LABEL.lastIndex = 0;
+  let consumed = 0;
+  for (let m = LABEL.exec(text); m; m = LABEL.exec(text)) {
+    labels[m[1] as string] = unescapeLabel(m[2] as string);
+    consumed = LABEL.lastIndex;
+  }
+  return text.slice(consumed).trim() === '' ? labels : undefined;
+}
+
+function parseValue(text: string): number | undefined {
+  if (text === '+Inf') return Infinity;
+  if (text === '-Inf') return -Infinity;
+  if (text === 'NaN') return NaN;
+  const n = Number(text);
+  return Number.isNaN(n) ? undefined : n;
+}
+
+/**
+ * Parses Prometheus text, keeping only samples whose metric name is in `names`. Comments and lines that
+ * don't parse are skipped: a gateway's metrics are informative, and one bad line must not lose the rest.
+ */
+export function parsePrometheusText(text: string, names: ReadonlySet<string>): Sample[] {
+  const samples: Sample[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const m = SAMPLE.exec(line);
+    if (!m) continue;
+    const name = m[1] as string;
+    if (!names.has(name)) continue;
+    const labels = m[3] === undefined ? {} : parseLabels(m[3]);
+    const value = parseValue(m[4] as string);
+    if (!labels || value === undefined || !Number.isFinite(value)) continue;
+    samples.push({ name, labels, seriesKey: `${name}{${m[3] ?? ''}}`, value });
+  }
+  return samples;
+}

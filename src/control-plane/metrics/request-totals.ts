@@ -1,0 +1,33 @@
+import { parsePrometheusText } from './prometheus.ts';
+
+const STATUS_METRIC = new Set(['apisix_http_status']);
+
+/** The most series one instance may keep; a gateway with a runaway label set cannot exhaust memory. */
+const MAX_SERIES_PER_INSTANCE = 20_000;
+
+/**
+ * Request totals by HTTP status code for one instance. Metrics arrive split into chunks (PROTOCOL §2.2),
+ * so the latest value of each counter series is kept and the totals are summed over all of them: a
+ * chunk then updates its own series without erasing what the other chunks said.
+ */
+export class RequestTotals {
+  private readonly series = new Map<string, { code: string; value: number }>();
+
+  /** Folds one chunk of Prometheus text in; returns how many status samples it held. */
+  ingest(text: string): number {
+    const samples = parsePrometheusText(text, STATUS_METRIC);
+    for (const s of samples) {
+      const code = s.labels.code;
+      if (code === undefined || !/^\d{3}$/.test(code)) continue;
+      if (!this.series.has(s.seriesKey) && this.series.size >= MAX_SERIES_PER_INSTANCE) continue;
+      this.series.set(s.seriesKey, { code, value: s.value });
+    }
+    return samples.length;
+  }
+
+  byStatus(): Record<string, number> {
+    const totals: Record<string, number> = {};
+    for (const { code, value } of this.series.values()) totals[code] = (totals[code] ?? 0) + value;
+    return totals;
+  }
+}

@@ -1,0 +1,69 @@
+import type { Clock } from './clock.ts';
+
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+export interface ControlPlaneOptions {
+  dataDir: string;
+  etcdUrl: string;
+  apiListen?: ListenAddress;
+  /** Every entry shares one port number; port 0 on the first picks a free one for all. */
+  dpListen?: ListenAddress[];
+  dataPlaneAdvertiseHost?: string;
+  domain?: string;
+  lostAfterMs?: number;
+  offlineAfterMs?: number;
+  purgeAfterMs?: number;
+  clientCertLifetimeMs?: number;
+  caLifetimeMs?: number;
+  serverCertLifetimeMs?: number;
+  adminTokenLifetimeMs?: number;
+  /** The etcd key prefix of APISIX's configuration. */
+  etcdPrefix?: string;
+  log?: (line: string) => void;
+  /** For unit tests that move time; the default is the system clock. */
+  clock?: Clock;
+}
+
+export interface RunningControlPlane {
+  apiUrl: string;
+  dataPlaneUrl: string;
+  domain: string;
+  orgId: string;
+  clusterId: string;
+  tokenFile: string;
+  caFile: string;
+  stop(): Promise<void>;
+}
+
+const DAY = 24 * 3600_000;
+
+export const DEFAULTS = {
+  domain: 'control-plane.gateway-tray.internal',
+  advertiseHost: 'host.docker.internal',
+  etcdPrefix: '/apisix',
+  // A developer tool: long enough that nobody renews by hand during a project, short enough to expire.
+  clientCertLifetimeMs: 90 * DAY,
+  caLifetimeMs: 3650 * DAY,
+  serverCertLifetimeMs: 365 * DAY,
+  adminTokenLifetimeMs: 365 * DAY,
+} as const;
+
+const DNS_NAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+export function checkDomain(domain: string): void {
+  if (!DNS_NAME.test(domain)) throw new Error(`the cluster domain "${domain}" is not a DNS name; use something like ${DEFAULTS.domain}`);
+}
+
+/** The address a local client dials for a listener: a wildcard bind is reached through loopback. */
+export function dialHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '::1';
+  return host;
+}
+
+export function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}

@@ -1,0 +1,137 @@
+import forge from 'node-forge';
+import { isIP } from 'node:net';
+import { generateRsaKeyPair } from './keys.ts';
+import { newSerialHex } from './serial.ts';
+
+const { pki } = forge;
+
+/** A signing authority: the cluster CA, as PEM and as parsed forge objects. */
+export interface CertificateAuthority {
+  certPem: string;
+  keyPem: string;
+  cert: forge.pki.Certificate;
+  key: forge.pki.rsa.PrivateKey;
+}
+
+export interface IssuedCertificate {
+  certPem: string;
+  keyPem: string;
+  serial: string;
+  notBefore: Date;
+  notAfter: Date;
+}
+
+export interface Validity {
+  notBefore: Date;
+  notAfter: Date;
+}
+
+/** Certificates start a few minutes in the past, so a gateway whose clock runs a little behind accepts them. */
+const BACKDATE_MS = 5 * 60_000;
+
+export function validityFrom(now: Date, lifetimeMs: number): Validity {
+  return { notBefore: new Date(now.getTime() - BACKDATE_MS), notAfter: new Date(now.getTime() + lifetimeMs) };
+}
+
+export const INSTANCE_URI_PREFIX = 'urn:gateway-tray:instance:';
+
+export function parseAuthority(certPem: string, keyPem: string): CertificateAuthority {
+  return { certPem, keyPem, cert: pki.certificateFromPem(certPem), key: pki.privateKeyFromPem(keyPem) };
+}
+
+function sign(cert: forge.pki.Certificate, key: forge.pki.rsa.PrivateKey): void {
+  cert.sign(key, forge.md.sha256.create());
+}
+
+export async function createCertificateAuthority(commonName: string, validity: Validity): Promise<CertificateAuthority> {
+  const keys = await generateRsaKeyPair(2048);
+  const key = pki.privateKeyFromPem(keys.privateKeyPem);
+  const cert = pki.createCertificate();
+  cert.publicKey = pki.publicKeyFromPem(keys.publicKeyPem);
+  cert.serialNumber = newSerialHex();
+  cert.validity.notBefore = validity.notBefore;
+  cert.validity.notAfter = validity.notAfter;
+  const subject = [{ name: 'commonName', value: commonName }, { name: 'organizationName', value: 'Gateway Tray' }];
+  cert.setSubject(subject);
+  cert.setIssuer(subject);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: true, critical: true },
+    { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+    { name: 'subjectKeyIdentifier' },
+  ]);
+  sign(cert, key);
+  return { certPem: pki.certificateToPem(cert), keyPem: keys.privateKeyPem, cert, key };
+}
+
+interface LeafRequest {
+  commonName: string;
+  validity: Validity;
+  usage: 'server' | 'client';
+  dnsNames?: string[];
+  ipAddresses?: string[];
+  uris?: string[];
+}
+
+async function issueLeaf(ca: CertificateAuthority, req: LeafRequest): Promise<IssuedCertificate> {
+  const keys = await generateRsaKeyPair(2048);
+  const cert = pki.createCertificate();
+  cert.publicKey = pki.publicKeyFromPem(keys.publicKeyPem);
+  const serial = newSerialHex();
+  cert.serialNumber = serial;
+  cert.validity.notBefore = req.validity.notBefore;
+  cert.validity.notAfter = req.validity.notAfter;
+  cert.setSubject([{ name: 'commonName', value: req.commonName }, { name: 'organizationName', value: 'Gateway Tray' }]);
+  cert.setIssuer(ca.cert.subject.attributes);
+  const altNames = [
+    ...(req.dnsNames ?? []).map((value) => ({ type: 2, value })),
+    ...(req.ipAddresses ?? []).map((ip) => ({ type: 7, ip })),
+    ...(req.uris ?? []).map((value) => ({ type: 6, value })),
+  ];
+  const extensions: object[] = [
+    { name: 'basicConstraints', cA: false, critical: true },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    req.usage === 'server' ? { name: 'extKeyUsage', serverAuth: true } : { name: 'extKeyUsage', clientAuth: true },
+    { name: 'subjectKeyIdentifier' },
+    { name: 'authorityKeyIdentifier', keyIdentifier: ca.cert.generateSubjectKeyIdentifier().getBytes() },
+  ];
+  if (altNames.length > 0) extensions.push({ name: 'subjectAltName', altNames });
+  cert.setExtensions(extensions);
+  sign(cert, ca.key);
+  return {
+    certPem: pki.certificateToPem(cert),
+    keyPem: keys.privateKeyPem,
+    serial,
+    notBefore: req.validity.notBefore,
+    notAfter: req.validity.notAfter,
+  };
+}
+
+/** The data-plane endpoint's certificate: every name a gateway may dial it by is a SAN. */
+export function issueServerCertificate(ca: CertificateAuthority, names: string[], validity: Validity): Promise<IssuedCertificate> {
+  const unique = [...new Set(names)];
+  const ips = unique.filter((n) => isIP(n) !== 0);
+  const dns = unique.filter((n) => isIP(n) === 0);
+  return issueLeaf(ca, { commonName: dns[0] ?? ips[0] ?? 'localhost', validity, usage: 'server', dnsNames: dns, ipAddresses: ips });
+}
+
+/**
+ * A gateway's client certificate. Bound to an instance, it carries the id as its CN and as a SAN URI
+ * (urn:gateway-tray:instance:<id>), and the data-plane endpoint refuses it for any other instance id.
+ */
+export function issueClientCertificate(ca: CertificateAuthority, validity: Validity, instanceId?: string): Promise<IssuedCertificate> {
+  if (instanceId !== undefined) {
+    return issueLeaf(ca, { commonName: instanceId, validity, usage: 'client', uris: [`${INSTANCE_URI_PREFIX}${instanceId}`] });
+  }
+  return issueLeaf(ca, { commonName: 'gateway-tray-gateway', validity, usage: 'client' });
+}
+
+/** The SAN DNS names and IPs of a certificate, to decide whether a stored one still covers what is needed. */
+export function subjectAltNames(certPem: string): string[] {
+  const cert = pki.certificateFromPem(certPem);
+  const ext = cert.getExtension('subjectAltName') as { altNames?: Array<{ type: number; value?: string; ip?: string }> } | null;
+  return (ext?.altNames ?? []).map((a) => (a.type === 7 ? (a.ip ?? '') : (a.value ?? '')));
+}
+
+export function certificateNotAfter(certPem: string): Date {
+  return pki.certificateFromPem(certPem).validity.notAfter;
+}

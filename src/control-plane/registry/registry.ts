@@ -1,0 +1,175 @@
+import type { Clock } from '../clock.ts';
+import type { WatchTracker } from '../config-centre/watch-tracker.ts';
+import { RequestTotals } from '../metrics/request-totals.ts';
+import type { GatewayInstance, InstanceRecord } from './instance.ts';
+import type { InstanceTableWriter } from './persistence.ts';
+import { instanceStatus, type StatusThresholds } from './status.ts';
+
+/** A heartbeat after validation, with what the TLS layer saw of the client certificate. */
+export interface HeartbeatInput {
+  id: string;
+  hostname?: string | undefined;
+  ip?: string | undefined;
+  domain?: string | undefined;
+  version?: string | undefined;
+  agentVersion?: string | undefined;
+  runId?: string | undefined;
+  ports?: string[] | undefined;
+  apiCalls: number;
+  etcdReachable: boolean;
+  configVersion?: number | undefined;
+  appliedRevision?: number | undefined;
+  certSerial: string;
+  certNotAfterMs: number;
+}
+
+/**
+ * The live instance table, in memory; a writer mirrors it to the data folder. Liveness comes only from
+ * the control plane's clock at the moment a heartbeat is accepted.
+ */
+export class InstanceRegistry {
+  private readonly records = new Map<string, InstanceRecord>();
+  private readonly totals = new Map<string, RequestTotals>();
+  private writer: InstanceTableWriter | undefined;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly thresholds: StatusThresholds,
+    private readonly watches: WatchTracker,
+    initial: InstanceRecord[] = [],
+  ) {
+    for (const r of initial) this.records.set(r.id, r);
+  }
+
+  attachWriter(writer: InstanceTableWriter): void {
+    this.writer = writer;
+  }
+
+  snapshot(): InstanceRecord[] {
+    return [...this.records.values()];
+  }
+
+  /** Records a heartbeat; the first one of an id is its registration. */
+  heartbeat(hb: HeartbeatInput): { registered: boolean; record: InstanceRecord } {
+    const now = this.clock.now();
+    const prev = this.records.get(hb.id);
+    const record: InstanceRecord = {
+      id: hb.id,
+      hostname: hb.hostname ?? prev?.hostname ?? '',
+      ip: hb.ip ?? prev?.ip ?? '',
+      domain: hb.domain ?? prev?.domain ?? '',
+      version: hb.version ?? prev?.version ?? '',
+      agentVersion: hb.agentVersion ?? prev?.agentVersion ?? '',
+      runId: hb.runId ?? prev?.runId ?? '',
+      ports: hb.ports ?? prev?.ports ?? [],
+      apiCalls: (prev?.apiCalls ?? 0) + hb.apiCalls,
+      etcdReachable: hb.etcdReachable,
+      configVersion: hb.configVersion ?? prev?.configVersion ?? 0,
+      appliedRevision: hb.appliedRevision ?? prev?.appliedRevision ?? 0,
+      registeredAtMs: prev?.registeredAtMs ?? now,
+      lastSeenMs: now,
+      certSerial: hb.certSerial,
+      certNotAfterMs: hb.certNotAfterMs,
+      metrics: prev?.metrics ?? null,
+    };
+    this.records.set(hb.id, record);
+    this.writer?.markDirty();
+    return { registered: prev === undefined, record };
+  }
+
+  /** Folds a chunk of Prometheus text into the instance's totals; false when the instance is unknown. */
+  metrics(id: string, text: string): boolean {
+    const record = this.records.get(id);
+    if (!record) return false;
+    let totals = this.totals.get(id);
+    if (!totals) {
+      totals = new RequestTotals();
+      this.totals.set(id, totals);
+    }
+    totals.ingest(text);
+    const requestsByStatus = totals.byStatus();
+    const totalRequests = Object.values(requestsByStatus).reduce((a, b) => a + b, 0);
+    record.metrics = { updatedAtMs: this.clock.now(), requestsByStatus, totalRequests };
+    this.writer?.markDirty();
+    return true;
+  }
+
+  has(id: string): boolean {
+    return this.records.has(id);
+  }
+
+  get(id: string): GatewayInstance | undefined {
+    this.purge();
+    const r = this.records.get(id);
+    return r ? this.view(r) : undefined;
+  }
+
+  /**
+   * Every instance, oldest registration first, so paging is stable. The map keeps insertion order, which
+   * is registration order (an update replaces a value in place), so no sort is needed per page.
+   */
+  list(): GatewayInstance[] {
+    this.purge();
+    return [...this.records.values()].map((r) => this.view(r));
+  }
+
+  /** One page of instances, without building a view of the others. */
+  page(start: number, size: number): { count: number; list: GatewayInstance[] } {
+    this.purge();
+    const all = [...this.records.values()];
+    return { count: all.length, list: all.slice(start, start + size).map((r) => this.view(r)) };
+  }
+
+  delete(id: string): boolean {
+    const existed = this.records.delete(id);
+    this.totals.delete(id);
+    if (existed) this.writer?.markDirty();
+    return existed;
+  }
+
+  /** Forgets instances not seen for longer than the purge threshold. */
+  purge(): number {
+    const now = this.clock.now();
+    let removed = 0;
+    for (const [id, r] of this.records) {
+      if (now - r.lastSeenMs > this.thresholds.purgeAfterMs) {
+        this.records.delete(id);
+        this.totals.delete(id);
+        removed++;
+      }
+    }
+    if (removed > 0) this.writer?.markDirty();
+    return removed;
+  }
+
+  private view(r: InstanceRecord): GatewayInstance {
+    const now = this.clock.now();
+    const watchOpen = this.watches.count(r.id) > 0;
+    return {
+      id: r.id,
+      hostname: r.hostname,
+      ip: r.ip,
+      domain: r.domain,
+      api_calls: r.apiCalls,
+      version: r.version,
+      etcd_reachable: r.etcdReachable,
+      config_version: r.configVersion,
+      last_seen_time: new Date(r.lastSeenMs).toISOString(),
+      register_time: new Date(r.registeredAtMs).toISOString(),
+      status: instanceStatus(now - r.lastSeenMs, r.etcdReachable || watchOpen, this.thresholds),
+      cert_not_after: new Date(r.certNotAfterMs).toISOString(),
+      applied_revision: r.appliedRevision,
+      agent_version: r.agentVersion,
+      run_id: r.runId,
+      ports: r.ports,
+      config_watch_open: watchOpen,
+      metrics: r.metrics
+        ? {
+            updated_at: new Date(r.metrics.updatedAtMs).toISOString(),
+            requests_by_status: r.metrics.requestsByStatus,
+            total_requests: r.metrics.totalRequests,
+          }
+        : null,
+    };
+  }
+}

@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parsePrometheusText } from '../../src/control-plane/metrics/prometheus.ts';
+import { RequestTotals } from '../../src/control-plane/metrics/request-totals.ts';
+
+const sample = `# HELP apisix_http_status HTTP status codes per service in APISIX
+# TYPE apisix_http_status counter
+apisix_http_status{code="200",route="1",matched_uri="/a",matched_host="",service="",consumer="",node="127.0.0.1"} 10
+apisix_http_status{code="200",route="2",matched_uri="/b",matched_host="",service="",consumer="",node="127.0.0.1"} 5
+apisix_http_status{code="502",route="2",matched_uri="/b",matched_host="",service="",consumer="",node="127.0.0.1"} 2
+apisix_http_latency_bucket{type="request",route="1",le="1"} 3
+apisix_nginx_http_current_connections{state="active"} 4 1700000000000
+apisix_http_status{code="404",route="",matched_uri="a \\"quoted\\" uri,with comma",matched_host=""} 1
+this is not a sample
+apisix_http_status{code="500"} not-a-number
+`;
+
+test('it parses samples, labels with escapes and comma, and skips what does not parse', () => {
+  const samples = parsePrometheusText(sample, new Set(['apisix_http_status', 'apisix_nginx_http_current_connections']));
+  assert.equal(samples.length, 5);
+  assert.equal(samples[3]?.value, 4);
+  assert.equal(samples[4]?.labels.matched_uri, 'a "quoted" uri,with comma');
+  assert.equal(samples[4]?.labels.code, '404');
+});
+
+test('request totals by status code sum every series', () => {
+  const t = new RequestTotals();
+  t.ingest(sample);
+  assert.deepEqual(t.byStatus(), { '200': 15, '502': 2, '404': 1 });
+});
+
+test('a later chunk updates its own series without erasing another chunk', () => {
+  const t = new RequestTotals();
+  t.ingest('apisix_http_status{code="200",route="1"} 10\n');
+  t.ingest('apisix_http_status{code="200",route="2"} 4\napisix_http_status{code="500",route="2"} 1\n');
+  t.ingest('apisix_http_status{code="200",route="1"} 12\n');
+  assert.deepEqual(t.byStatus(), { '200': 16, '500': 1 });
+});
+
+test('garbage and empty input give no totals and do not throw', () => {
+  const t = new RequestTotals();
+  for (const junk of ['', '\n\n', '{}{}', 'apisix_http_status{code=200} 1', 'apisix_http_status{code="abc"} 1', '\u0000'.repeat(100)]) {
+    t.ingest(junk);
+  }
+  assert.deepEqual(t.byStatus(), {});
+});
