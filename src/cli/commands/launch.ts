@@ -1,0 +1,69 @@
+import { launchGateway } from '../../core/gateway/launch.ts';
+import { openSession } from '../../core/gateway/session.ts';
+import { UsageError, type CliCommand } from '../command.ts';
+import { createProgressReporter } from '../progress.ts';
+import { PROFILE_FLAG, parseFlags, positiveInt } from '../session-flags.ts';
+
+const usage = `Usage: gateway-tray launch [options]
+
+Launches the profile's gateway and returns once it is registered with its control plane. Idempotent: a
+gateway that already runs is adopted and nothing is created. A failure rolls back what the launch made.
+With the local profile, the local control plane is found through
+$GATEWAY_TRAY_HOME/control-plane/control-plane.json, or started in the background when none answers.
+
+Options:
+  -p, --profile NAME   profile to launch (default: the default profile)
+  --image REF          use this image instead of the profile's
+  --etcd URL           local profile: the etcd for a control plane started now (default: start the
+                       PATH's etcd with its data under $GATEWAY_TRAY_HOME/etcd)
+  --expose             publish the proxy ports (9080, 9443) on all interfaces instead of 127.0.0.1
+  --timeout SECONDS    how long to wait for registration (default 60)
+  --json               print the result as JSON (progress still goes to stderr)
+  -q, --quiet          no progress`;
+
+export const launchCommand: CliCommand = {
+  name: 'launch',
+  summary: 'Launch the gateway and wait until it is registered',
+  usage,
+  async run(args, io) {
+    const { values } = parseFlags(
+      args,
+      { ...PROFILE_FLAG, image: { type: 'string' }, etcd: { type: 'string' }, expose: { type: 'boolean' }, timeout: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } },
+      usage,
+    );
+    const timeout = positiveInt('--timeout', values.timeout);
+    if (values.etcd !== undefined && !/^http:\/\/[^/\s]+:\d+\/?$/.test(values.etcd)) throw new UsageError(`--etcd expects a URL like http://127.0.0.1:2379, got "${values.etcd}"`);
+    const progress = createProgressReporter(process.stderr, { quiet: Boolean(values.quiet) });
+    try {
+      progress.update({ stage: 'control-plane', status: 'start', message: 'Finding the control plane' });
+      const session = await openSession({
+        env: io.env,
+        ...(values.profile ? { profile: values.profile } : {}),
+        startControlPlane: true,
+        ...(values.etcd ? { etcdUrl: values.etcd.replace(/\/$/, '') } : {}),
+        notice: (line) => {
+          progress.finish();
+          io.err(line);
+        },
+      });
+      progress.update({ stage: 'control-plane', status: session.client ? 'done' : 'skipped', message: session.apiUrl ?? session.controlPlaneProblem ?? '' });
+      const result = await launchGateway(session.context(), {
+        ...(values.image ? { image: values.image } : {}),
+        ...(values.expose ? { proxyBindAddress: '0.0.0.0' } : {}),
+        ...(timeout ? { registerTimeoutMs: timeout * 1000 } : {}),
+        onProgress: (p) => progress.update(p),
+      });
+      progress.finish();
+      if (values.json) {
+        io.out(JSON.stringify({ profile: session.profile.name, ...result }, null, 2));
+      } else {
+        io.out(`${result.adopted ? 'Already running; adopted' : 'Launched'} ${result.containerName} (${result.containerId.slice(0, 12)}) for profile "${session.profile.name}".`);
+        io.out(`Instance ${result.instanceId} registered at ${result.registeredAt ?? '?'}; last heartbeat ${result.lastHeartbeatAt ?? '?'}.`);
+        io.out(`Gateway: http://127.0.0.1:${result.ports.http}  (https ${result.ports.https}, control 127.0.0.1:${result.ports.control}, prometheus 127.0.0.1:${result.ports.prometheus})`);
+      }
+      return 0;
+    } finally {
+      progress.finish();
+    }
+  },
+};

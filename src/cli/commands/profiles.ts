@@ -1,0 +1,132 @@
+import { CloudClient } from '../../core/cloud/client.ts';
+import { gatewayTrayHome } from '../../core/config/home.ts';
+import { chooseSecretStore } from '../../core/credentials/choose-secret-store.ts';
+import { ProfileStore } from '../../core/credentials/profile-store.ts';
+import type { Profile } from '../../core/credentials/profile-schema.ts';
+import { profileTokenKey } from '../../core/credentials/secret-store.ts';
+import { UsageError, type CliCommand, type CliIO } from '../command.ts';
+import { parseFlags, positiveInt } from '../session-flags.ts';
+
+const usage = `Usage: gateway-tray profiles <list|add|use|remove> [options]
+
+  profiles list [--json]
+  profiles add NAME [--cloud --url URL --token-stdin] [--cluster ID] [--image REF]
+               [--http-port N] [--https-port N] [--control-port N] [--prometheus-port N] [--use]
+  profiles use NAME
+  profiles remove NAME
+
+A cloud profile's token is read from stdin (never from a flag: flags end up in shell history and in
+'ps'), checked against the control plane's /user/me, and kept in the secret store, never in settings.
+  echo "$TOKEN" | gateway-tray profiles add team --cloud --url https://cp.example.com --token-stdin`;
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').trim();
+}
+
+function describe(p: Profile, isDefault: boolean): string {
+  const where = p.kind === 'cloud' ? p.apiUrl : 'local control plane';
+  const ports = `ports ${p.ports.proxyHttp}/${p.ports.proxyHttps}/${p.ports.control}/${p.ports.prometheus}`;
+  return `${isDefault ? '*' : ' '} ${p.name.padEnd(16)} ${p.kind.padEnd(5)} ${where}  ${p.image}  ${ports}${p.clusterId ? `  cluster ${p.clusterId}` : ''}`;
+}
+
+function list(store: ProfileStore, io: CliIO, json: boolean): number {
+  const def = store.defaultName();
+  if (json) io.out(JSON.stringify({ defaultProfile: def, profiles: store.list() }, null, 2));
+  else for (const p of store.list()) io.out(describe(p, p.name === def));
+  return 0;
+}
+
+async function add(store: ProfileStore, home: string, args: string[], io: CliIO): Promise<number> {
+  if (args.some((a) => a === '--token' || a.startsWith('--token='))) {
+    throw new UsageError('never pass a token as a flag (it lands in shell history and ps); pipe it in with --token-stdin');
+  }
+  const { values, positionals } = parseFlags(
+    args,
+    {
+      cloud: { type: 'boolean' }, url: { type: 'string' }, 'token-stdin': { type: 'boolean' }, 'no-verify': { type: 'boolean' }, cluster: { type: 'string' }, image: { type: 'string' },
+      'http-port': { type: 'string' }, 'https-port': { type: 'string' }, 'control-port': { type: 'string' }, 'prometheus-port': { type: 'string' }, use: { type: 'boolean' },
+    },
+    usage,
+    true,
+  );
+  const [name, ...extra] = positionals;
+  if (!name || extra.length > 0) throw new UsageError(`profiles add takes one NAME\n\n${usage}`);
+  if (values.cloud && (!values.url || !values['token-stdin'])) throw new UsageError('a cloud profile needs --url URL and --token-stdin');
+  if (!values.cloud && (values.url || values['token-stdin'])) throw new UsageError('--url and --token-stdin are for cloud profiles: add --cloud');
+  const ports = {
+    proxyHttp: positiveInt('--http-port', values['http-port']),
+    proxyHttps: positiveInt('--https-port', values['https-port']),
+    control: positiveInt('--control-port', values['control-port']),
+    prometheus: positiveInt('--prometheus-port', values['prometheus-port']),
+  };
+  const common = { name, ...(values.cluster ? { clusterId: values.cluster } : {}), ...(values.image ? { image: values.image } : {}), ports };
+  let token: string | undefined;
+  if (values.cloud) {
+    token = await readStdin();
+    if (!token) throw new UsageError('no token arrived on stdin');
+    if (!values['no-verify']) {
+      try {
+        await new CloudClient({ baseUrl: values.url!, token, timeoutMs: 10_000 }).me();
+      } catch (err) {
+        throw new Error(`The control plane at ${values.url} did not accept the token (${err instanceof Error ? err.message : String(err)}); check both, or add --no-verify to store it anyway.`, { cause: err });
+      }
+    }
+  }
+  const profile = store.add(values.cloud ? { ...common, kind: 'cloud', apiUrl: values.url } : { ...common, kind: 'local' });
+  if (token !== undefined) {
+    const { store: secrets } = await chooseSecretStore({ home, env: io.env });
+    for (const n of secrets.takeNotices?.() ?? []) io.err(n.message);
+    try {
+      await secrets.set(profileTokenKey(name), token);
+    } catch (err) {
+      store.remove(name);
+      throw err;
+    }
+    io.err(`The token is kept in the secret store (${secrets.backend().name}), not in settings.`);
+  }
+  if (values.use) store.use(name);
+  io.out(`Added profile "${profile.name}"${values.use ? ' and made it the default' : ''}.`);
+  return 0;
+}
+
+export const profilesCommand: CliCommand = {
+  name: 'profiles',
+  summary: 'List, add, choose or remove profiles (local or cloud control planes)',
+  usage,
+  async run(args, io) {
+    const [sub, ...rest] = args;
+    const home = gatewayTrayHome(io.env);
+    const store = new ProfileStore({ home });
+    for (const n of store.takeNotices()) io.err(n.message);
+    switch (sub) {
+      case undefined:
+      case 'list': {
+        const { values } = parseFlags(rest, { json: { type: 'boolean' } }, usage);
+        return list(store, io, Boolean(values.json));
+      }
+      case 'add':
+        return add(store, home, rest, io);
+      case 'use': {
+        const { positionals } = parseFlags(rest, {}, usage, true);
+        if (positionals.length !== 1) throw new UsageError(`profiles use takes one NAME\n\n${usage}`);
+        store.use(positionals[0]!);
+        io.out(`"${positionals[0]}" is now the default profile.`);
+        return 0;
+      }
+      case 'remove': {
+        const { positionals } = parseFlags(rest, {}, usage, true);
+        if (positionals.length !== 1) throw new UsageError(`profiles remove takes one NAME\n\n${usage}`);
+        const name = positionals[0]!;
+        const result = store.remove(name);
+        const { store: secrets } = await chooseSecretStore({ home, env: io.env });
+        await secrets.delete(profileTokenKey(name));
+        io.out(`Removed profile "${name}"; the default is "${result.defaultProfile}".`);
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown profiles command '${sub}'\n\n${usage}`);
+    }
+  },
+};

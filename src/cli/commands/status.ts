@@ -1,0 +1,82 @@
+import { openSession } from '../../core/gateway/session.ts';
+import type { GatewayStatus, StatusAction } from '../../core/status/gateway-status.ts';
+import { StatusWatcher } from '../../core/status/status-watcher.ts';
+import { describeAge, trayModel } from '../../core/tray/tray-model.ts';
+import type { CliCommand, CliIO } from '../command.ts';
+import { PROFILE_FLAG, parseFlags } from '../session-flags.ts';
+
+const usage = `Usage: gateway-tray status [options]
+
+Shows the gateway's status: stopped, starting, healthy, degraded, lost or error, with the reasons and
+what to do. It is built from Docker, the container, the agent's status file and the control plane.
+
+Options:
+  -p, --profile NAME   profile (default: the default profile)
+  --json               one JSON object (with --watch: one per line, on every change)
+  --watch              keep running and print every change until Ctrl-C`;
+
+/** What each status action means on the command line. */
+const CLI_ACTION: Record<StatusAction, string> = {
+  launch: 'gateway-tray launch',
+  restart: 'gateway-tray restart',
+  stop: 'gateway-tray stop',
+  'renew-cert': 'gateway-tray renew-cert',
+  'show-logs': 'gateway-tray logs',
+  'start-docker': 'start Docker, then: gateway-tray doctor',
+  retry: 'gateway-tray launch',
+};
+
+/** The tray's status lines (without its heartbeat line, shown below with the time), then the details. */
+export function describeStatus(s: GatewayStatus): string[] {
+  const lines = trayModel(s).menu.flatMap((m) => (m.type === 'status' && m.id !== 'status-heartbeat' ? [m.label] : []));
+  const details: Array<[string, string | undefined]> = [
+    ['Instance', s.instanceId],
+    ['Container', s.containerId?.slice(0, 12)],
+    ['Registered', s.registeredAt],
+    ['Last heartbeat', s.lastHeartbeatAt ? `${s.lastHeartbeatAt} (${describeAge(s.at - Date.parse(s.lastHeartbeatAt))})` : undefined],
+    ['Certificate until', s.certificateNotAfter],
+    ['Docker', s.engine.endpoint],
+  ];
+  const actions = [...new Set(s.reasons.flatMap((r) => (r.action ? [`  → ${CLI_ACTION[r.action]}`] : [])))];
+  return [...lines, ...details.filter(([, v]) => v).map(([k, v]) => `  ${k.padEnd(18)} ${v}`), ...(actions.length > 0 && s.state !== 'healthy' ? ['What to do:', ...actions] : [])];
+}
+
+function print(io: CliIO, s: GatewayStatus, json: boolean): void {
+  if (json) io.out(JSON.stringify(s));
+  else io.out(describeStatus(s).join('\n'));
+}
+
+export const statusCommand: CliCommand = {
+  name: 'status',
+  summary: "Show the gateway's status (--json for scripts, --watch to follow)",
+  usage,
+  async run(args, io) {
+    const { values } = parseFlags(args, { ...PROFILE_FLAG, json: { type: 'boolean' }, watch: { type: 'boolean' } }, usage);
+    const session = await openSession({ env: io.env, ...(values.profile ? { profile: values.profile } : {}), notice: (l) => io.err(l) });
+    const p = session.profile.ports;
+    const watcher = new StatusWatcher({
+      engine: session.engine,
+      home: session.home,
+      profile: session.profile.name,
+      ...(session.client ? { client: session.client } : {}),
+      ...(session.profile.clusterId ? { clusterId: session.profile.clusterId } : {}),
+      ports: { http: p.proxyHttp, https: p.proxyHttps, control: p.control, prometheus: p.prometheus },
+    });
+    try {
+      const first = await watcher.settled();
+      if (!values.watch) {
+        if (first) print(io, first, Boolean(values.json));
+        return 0;
+      }
+      if (first) print(io, first, Boolean(values.json));
+      watcher.on('status', (s) => print(io, s, Boolean(values.json)));
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      return 0;
+    } finally {
+      watcher.dispose();
+    }
+  },
+};

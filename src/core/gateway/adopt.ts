@@ -1,0 +1,33 @@
+import type { Engine } from '../engine/engine.ts';
+import type { ContainerInfo } from '../engine/types.ts';
+import { GatewayError, messageOf } from './errors.ts';
+
+export interface ExistingGateway {
+  running?: ContainerInfo;
+  /** Ours, for this instance, but not running: a launch replaces them. */
+  stale: ContainerInfo[];
+}
+
+/** This instance's containers, found by label, so that a launch never creates a second one. */
+export async function findExisting(engine: Engine, profile: string, instanceId: string): Promise<ExistingGateway> {
+  let found: ContainerInfo[];
+  try {
+    found = await engine.findManaged({ profile, instanceId });
+  } catch (err) {
+    throw new GatewayError('preflight', `Could not list the gateway containers: ${messageOf(err)}`, { cause: err });
+  }
+  const running = found.find((c) => c.running || c.status === 'restarting');
+  return { ...(running ? { running } : {}), stale: found.filter((c) => c !== running) };
+}
+
+/** Removes stopped leftovers of this instance (they hold an old certificate and cannot simply restart). */
+export async function removeStale(engine: Engine, stale: ContainerInfo[], log?: (line: string) => void): Promise<void> {
+  for (const c of stale) {
+    try {
+      await engine.removeContainer(c.id);
+      log?.(`Removed the stopped gateway container ${c.name}; a fresh one replaces it.`);
+    } catch (err) {
+      throw new GatewayError('preflight', `Could not remove the stopped gateway container ${c.name}: ${messageOf(err)}. Remove it with 'docker rm -f ${c.name}'.`, { cause: err });
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../credentials/atomic-write.ts';
+
+export interface BackgroundProcess {
+  pid: number;
+  logFile: string;
+  /** Resolves with the exit code if the process ends (used while waiting for it to be ready). */
+  exited: Promise<number | null>;
+}
+
+/**
+ * Starts a process that outlives this command: detached, in its own process group, its output appended
+ * to `logFile`, its pid written to `pidFile`. The caller stops it later by that pid.
+ */
+export function startBackground(command: string, args: string[], files: { logFile: string; pidFile: string }, env: NodeJS.ProcessEnv = process.env): BackgroundProcess {
+  const fd = openSync(files.logFile, 'a', 0o600);
+  let child;
+  try {
+    child = spawn(command, args, { detached: true, stdio: ['ignore', fd, fd], env });
+  } finally {
+    closeSync(fd);
+  }
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.once('error', () => resolve(-1));
+  });
+  child.unref();
+  if (child.pid === undefined) throw new Error(`Could not start ${command}.`);
+  writeFileAtomic(files.pidFile, `${child.pid}\n`, 0o600);
+  return { pid: child.pid, logFile: files.logFile, exited };
+}
+
+/** The last lines of a log file, for an error message. */
+export function tailOf(path: string, lines = 20): string[] {
+  try {
+    return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines);
+  } catch {
+    return [];
+  }
+}
+
+/** True when a process with this pid exists (signal 0 checks without touching it). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

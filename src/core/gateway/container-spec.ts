@@ -1,0 +1,46 @@
+import type { GatewayContainerSpec } from '../engine/containers.ts';
+import type { PortBinding } from '../engine/types.ts';
+import { CONTAINER_PATHS, LABEL_INSTANCE_NAME, type InstancePaths } from './paths.ts';
+import type { GatewayPorts } from './types.ts';
+
+/**
+ * Host port bindings: the proxy (9080, 9443) on `proxyBindAddress` (loopback unless the user asks), the
+ * Control API (9090) and Prometheus (9091) on 127.0.0.1 only (PROTOCOL §4).
+ */
+export function portBindings(ports: GatewayPorts, proxyBindAddress = '127.0.0.1'): PortBinding[] {
+  return [
+    { containerPort: 9080, hostPort: ports.http, hostIp: proxyBindAddress },
+    { containerPort: 9443, hostPort: ports.https, hostIp: proxyBindAddress },
+    { containerPort: 9090, hostPort: ports.control, hostIp: '127.0.0.1' },
+    { containerPort: 9091, hostPort: ports.prometheus, hostIp: '127.0.0.1' },
+  ];
+}
+
+export interface SpecInput {
+  image: string;
+  profile: string;
+  instanceName: string;
+  instanceId: string;
+  containerName: string;
+  paths: InstancePaths;
+  agentDir: string;
+  bindings: PortBinding[];
+  labels?: Record<string, string>;
+}
+
+/** The container of PROTOCOL §4: config, id and agent mounted read-only; the TLS bundle goes in by archive. */
+export function gatewayContainerSpec(input: SpecInput): GatewayContainerSpec {
+  return {
+    image: input.image,
+    instanceId: input.instanceId,
+    profile: input.profile,
+    name: input.containerName,
+    binds: [
+      { hostPath: input.paths.configFile, containerPath: CONTAINER_PATHS.config, readOnly: true },
+      { hostPath: input.paths.uidFile, containerPath: CONTAINER_PATHS.uid, readOnly: true },
+      { hostPath: input.agentDir, containerPath: CONTAINER_PATHS.agent, readOnly: true },
+    ],
+    ports: input.bindings,
+    labels: { ...input.labels, [LABEL_INSTANCE_NAME]: input.instanceName },
+  };
+}

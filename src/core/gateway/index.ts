@@ -1,0 +1,21 @@
+/** The launch flow and what follows it: adopt, stop, restart, renew, and the local control plane. */
+export { launchGateway } from './launch.ts';
+export { stopGateway, type StopResult } from './stop.ts';
+export { restartGateway, requireContainer } from './restart.ts';
+export { renewCertificate, type RenewResult } from './renew.ts';
+export { waitUntilRegistered, type Registration } from './wait-registered.ts';
+export { GatewayError } from './errors.ts';
+export { readInstanceId, instanceContainers } from './instance-lookup.ts';
+export { instancePaths, containerNameFor, CONTAINER_PATHS, LABEL_INSTANCE_NAME } from './paths.ts';
+export { renderStartupTemplate, TemplateError } from './template.ts';
+export { portBindings, gatewayContainerSpec } from './container-spec.ts';
+export { bridgeGatewayAddress } from './bridge-gateway.ts';
+export { resolveAgentDir, PACKAGED_AGENT_DIR } from './agent-dir.ts';
+export { putTlsBundle } from './container.ts';
+export { userFromPasswd, gatewayUserOf, logTail } from './gateway-user.ts';
+export { locateLocalControlPlane, ensureLocalControlPlane, selfCliCommand, controlPlaneDir, type ControlPlaneInfo } from './local-control-plane.ts';
+export { ensureLocalEtcd, findEtcdBinary } from './etcd-process.ts';
+export { startEmbeddedControlPlane } from './embedded-control-plane.ts';
+export { openSession, type GatewaySession, type SessionOptions } from './session.ts';
+export * from './types.ts';
+export { AutoRenewer, type AutoRenewOptions } from './auto-renew.ts';

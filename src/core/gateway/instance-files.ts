@@ -1,0 +1,31 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { PRIVATE_DIR_MODE, PUBLIC_FILE_MODE, ensureDir, writeFileAtomic } from '../credentials/atomic-write.ts';
+import { GatewayError, messageOf } from './errors.ts';
+import type { InstancePaths } from './paths.ts';
+import type { Rollback } from './rollback.ts';
+
+function snapshot(path: string): string | undefined {
+  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+}
+
+/**
+ * Writes apisix.uid and config.yaml for one instance. Both are bind-mounted read-only and hold no
+ * secret, so 0644 lets the gateway's user (uid 636) read them; the folder stays 0700 because Docker
+ * mounts the files themselves. What was there before comes back if the launch fails.
+ */
+export function writeInstanceFiles(paths: InstancePaths, instanceId: string, configYaml: string, rollback?: Rollback): void {
+  const before = { config: snapshot(paths.configFile), uid: snapshot(paths.uidFile) };
+  try {
+    ensureDir(paths.dir, PRIVATE_DIR_MODE);
+    writeFileAtomic(paths.uidFile, instanceId, PUBLIC_FILE_MODE);
+    writeFileAtomic(paths.configFile, configYaml, PUBLIC_FILE_MODE);
+  } catch (err) {
+    throw new GatewayError('files', `Could not write the gateway's files in ${paths.dir}: ${messageOf(err)}. Check that the folder is writable.`, { cause: err });
+  }
+  rollback?.add('the instance files', () => {
+    for (const [path, old] of [[paths.configFile, before.config], [paths.uidFile, before.uid]] as const) {
+      if (old === undefined) rmSync(path, { force: true });
+      else writeFileAtomic(path, old, PUBLIC_FILE_MODE);
+    }
+  });
+}

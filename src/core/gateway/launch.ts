@@ -1,0 +1,149 @@
+import { findExisting, removeStale } from './adopt.ts';
+import { resolveAgentDir } from './agent-dir.ts';
+import { fetchInstanceCertificate, reusableBundle } from './certificate.ts';
+import { createAndStart } from './container.ts';
+import { gatewayContainerSpec, portBindings } from './container-spec.ts';
+import { checkDataPlaneReachable, dataPlaneAddress } from './dataplane-reach.ts';
+import { GatewayError, messageOf } from './errors.ts';
+import { ensureGatewayImage } from './image.ts';
+import { writeInstanceFiles } from './instance-files.ts';
+import { containerNameFor, instancePaths } from './paths.ts';
+import { checkEngine, checkPorts, checkToken } from './preflight.ts';
+import { resolveCluster, resolveInstance } from './resolve.ts';
+import { Rollback } from './rollback.ts';
+import { renderStartupTemplate, TemplateError } from './template.ts';
+import { portsOf, type GatewayContext, type LaunchOptions, type LaunchProgress, type LaunchResult, type LaunchStage } from './types.ts';
+import { waitUntilRegistered } from './wait-registered.ts';
+
+/**
+ * Click "Launch" to a registered gateway, idempotently: a gateway that already runs is adopted and
+ * nothing is created; any failure rolls back what this launch made (container, certificate, files) and
+ * says what to do. Each stage is reported through `onProgress`.
+ */
+export async function launchGateway(ctx: GatewayContext, opts: LaunchOptions = {}): Promise<LaunchResult> {
+  const started = Date.now();
+  const report = (stage: LaunchStage, status: LaunchProgress['status'], message: string): void => {
+    try {
+      opts.onProgress?.({ stage, status, message });
+    } catch {
+      // a progress display must not break the launch
+    }
+  };
+  const abortCheck = (stage: LaunchStage): void => {
+    if (opts.signal?.aborted) throw new GatewayError(stage, 'The launch was cancelled.');
+  };
+  const { profile, engine, client } = ctx;
+  const image = opts.image ?? profile.image;
+  const ports = portsOf(profile);
+  const bindings = portBindings(ports, opts.proxyBindAddress);
+  const rollback = new Rollback();
+  const wait = (clusterId: string, instanceId: string, containerId: string) =>
+    waitUntilRegistered(engine, client, { clusterId, instanceId, containerId }, {
+      timeoutMs: opts.registerTimeoutMs ?? 60_000,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onWaiting: (message) => report('register', 'progress', message),
+    });
+
+  try {
+    report('preflight', 'start', 'Checking Docker, the token and the ports');
+    await checkEngine(ctx, opts.signal);
+    const me = await checkToken(ctx);
+    const instance = resolveInstance(ctx);
+    const existing = await findExisting(engine, profile.name, instance.instanceId);
+    if (existing.running) {
+      report('preflight', 'done', `The gateway already runs (${existing.running.name}); adopting it`);
+      const cluster = await resolveCluster(ctx, me);
+      report('register', 'start', 'Checking its registration');
+      const reg = await wait(cluster.clusterId, instance.instanceId, existing.running.id);
+      report('register', 'done', `Registered at ${reg.instance.register_time}`);
+      return {
+        adopted: true,
+        containerId: existing.running.id,
+        containerName: existing.running.name,
+        instanceId: instance.instanceId,
+        clusterId: cluster.clusterId,
+        image: existing.running.image,
+        ports,
+        registeredAt: reg.instance.register_time,
+        lastHeartbeatAt: reg.instance.last_seen_time,
+        durationMs: Date.now() - started,
+      };
+    }
+    await removeStale(engine, existing.stale, ctx.log);
+    await checkPorts(bindings);
+    const agentDir = resolveAgentDir(ctx.agentDir);
+    report('preflight', 'done', 'Docker answers, the token is valid and the ports are free');
+    abortCheck('resolve');
+
+    report('resolve', 'start', 'Finding the cluster');
+    const cluster = await resolveCluster(ctx, me);
+    report('resolve', 'done', `Cluster ${cluster.clusterId}, instance ${instance.instanceId}`);
+    abortCheck('certificate');
+
+    report('certificate', 'start', 'Fetching the startup template and an instance certificate');
+    let rendered;
+    try {
+      rendered = renderStartupTemplate(await client.startupTemplate(cluster.clusterId));
+    } catch (err) {
+      if (err instanceof TemplateError) throw new GatewayError('certificate', err.message, { cause: err });
+      throw new GatewayError('certificate', `Could not fetch the startup template: ${messageOf(err)}`, { cause: err });
+    }
+    const address = await dataPlaneAddress(engine, rendered.dataPlaneUrl, ctx.platform ?? process.platform);
+    await checkDataPlaneReachable(address);
+    const where = { home: ctx.home, profile: profile.name, instanceId: instance.instanceId };
+    const kept = await reusableBundle(where, address, rendered.sni);
+    const bundle = kept ?? (await fetchInstanceCertificate(client, cluster.clusterId, where, rollback));
+    report('certificate', 'done', `${kept ? 'Current certificate still valid and accepted' : 'New certificate'} for ${instance.instanceId}; config centre ${rendered.dataPlaneUrl}`);
+    abortCheck('files');
+
+    report('files', 'start', 'Writing config.yaml and apisix.uid');
+    const paths = instancePaths(ctx.home, profile.name, instance.instanceName);
+    writeInstanceFiles(paths, instance.instanceId, rendered.yaml, rollback);
+    report('files', 'done', paths.dir);
+    abortCheck('image');
+
+    report('image', 'start', `Looking for ${image}`);
+    const { pulled } = await ensureGatewayImage(engine, image, opts.onProgress, opts.signal);
+    report('image', 'done', pulled ? `Pulled ${image}` : `${image} is present`);
+    abortCheck('container');
+
+    report('container', 'start', 'Creating and starting the gateway container');
+    const containerName = containerNameFor(profile.name, instance.instanceName, instance.instanceId);
+    const spec = gatewayContainerSpec({
+      image,
+      profile: profile.name,
+      instanceName: instance.instanceName,
+      instanceId: instance.instanceId,
+      containerName,
+      paths,
+      agentDir,
+      bindings,
+      ...(ctx.labels ? { labels: ctx.labels } : {}),
+    });
+    const container = await createAndStart(engine, spec, bundle, rollback, image);
+    report('container', 'done', `Started ${containerName} (${container.id.slice(0, 12)})`);
+
+    report('register', 'start', 'Waiting for the first heartbeat');
+    const reg = await wait(cluster.clusterId, instance.instanceId, container.id);
+    report('register', 'done', `Registered at ${reg.instance.register_time}`);
+    rollback.commit();
+    return {
+      adopted: false,
+      containerId: container.id,
+      containerName,
+      instanceId: instance.instanceId,
+      clusterId: cluster.clusterId,
+      image,
+      ports,
+      registeredAt: reg.instance.register_time,
+      lastHeartbeatAt: reg.instance.last_seen_time,
+      durationMs: Date.now() - started,
+    };
+  } catch (err) {
+    const problems = await rollback.run();
+    const failure = err instanceof GatewayError ? err : new GatewayError('preflight', messageOf(err), { cause: err });
+    if (problems.length === 0) throw failure;
+    const rolled = new GatewayError(failure.stage, `${failure.message}\nRolling back also failed: ${problems.join('; ')}`, { cause: failure.cause });
+    throw rolled;
+  }
+}

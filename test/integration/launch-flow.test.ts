@@ -1,0 +1,107 @@
+/**
+ * The launch flow against a real dockerd, the stand-in image, a real etcd and the real control plane:
+ * launch to registered (state checked), launching again adopts, a restarted core adopts, and no secret
+ * is found in plain text under GATEWAY_TRAY_HOME.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchGateway } from '../../src/core/gateway/launch.ts';
+import { stopGateway } from '../../src/core/gateway/stop.ts';
+import { readInstanceId } from '../../src/core/gateway/instance-lookup.ts';
+import type { LaunchProgress } from '../../src/core/gateway/types.ts';
+import { readAgentStatus } from '../../src/core/status/agent-status-source.ts';
+import { TEST_LABEL } from '../helpers/docker.ts';
+import { startLaunchWorld, type LaunchWorld } from './launch-setup.ts';
+
+let w: LaunchWorld;
+
+before(async () => {
+  w = await startLaunchWorld('launch');
+});
+after(async () => {
+  await w?.cleanup();
+});
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+test('launch goes to registered, with the container laid out as PROTOCOL §4 says', async () => {
+  const progress: LaunchProgress[] = [];
+  const result = await launchGateway(w.ctx(), { onProgress: (p) => progress.push(p), registerTimeoutMs: 60_000 });
+  assert.equal(result.adopted, false);
+  assert.equal(result.instanceId, readInstanceId(w.home, 'local'));
+  const stagesDone = progress.filter((p) => p.status === 'done').map((p) => p.stage);
+  assert.deepEqual(stagesDone, ['preflight', 'resolve', 'certificate', 'files', 'image', 'container', 'register']);
+
+  // Both sides agree.
+  const instance = await w.h.client.instance(result.clusterId, result.instanceId);
+  assert.equal(instance.id, result.instanceId);
+  const agent = await readAgentStatus(w.engine, result.containerId);
+  assert.equal(agent?.instance_id, result.instanceId);
+  assert.ok(agent?.registered_at);
+
+  // Container: labels, ports on loopback, TLS bundle owned by the gateway's user with the key at 0600.
+  const info = await w.docker.getContainer(result.containerId).inspect();
+  assert.equal(info.Config.Labels['io.gateway-tray.instance-id'], result.instanceId);
+  assert.equal(info.Config.Labels[TEST_LABEL], w.run);
+  const bindings = info.HostConfig.PortBindings as Record<string, Array<{ HostIp: string; HostPort: string }>>;
+  assert.deepEqual(bindings['9080/tcp'], [{ HostIp: '127.0.0.1', HostPort: String(w.profile.ports.proxyHttp) }]);
+  assert.deepEqual(bindings['9090/tcp'], [{ HostIp: '127.0.0.1', HostPort: String(w.profile.ports.control) }]);
+  assert.ok(info.HostConfig.Binds?.some((b) => b.endsWith(':/cloud_lua_module:ro')));
+  assert.ok(info.HostConfig.ExtraHosts?.includes('host.docker.internal:host-gateway'));
+  const ls = await w.engine.exec(result.containerId, ['stat', '-c', '%a %u %n', '/cloud/tls', '/cloud/tls/tls.key', '/cloud/tls/tls.crt']);
+  assert.match(ls.stdout, /^700 636 \/cloud\/tls$/m);
+  assert.match(ls.stdout, /^600 636 \/cloud\/tls\/tls\.key$/m);
+  assert.match(ls.stdout, /^644 636 \/cloud\/tls\/tls\.crt$/m);
+
+  // The proxy answers on the profile's port.
+  const res = await fetch(`http://127.0.0.1:${w.profile.ports.proxyHttp}/nothing-here`, { signal: AbortSignal.timeout(5000) });
+  assert.equal(res.status, 404);
+
+  // Host copy: key 0600 in a 0700 folder.
+  const tlsDir = join(w.home, 'instances', 'local', result.instanceId, 'tls');
+  assert.equal(statSync(tlsDir).mode & 0o777, 0o700);
+  assert.equal(statSync(join(tlsDir, 'tls.key')).mode & 0o777, 0o600);
+});
+
+test('launching again adopts the running gateway and creates nothing', async () => {
+  const before = await w.engine.findManaged({ profile: 'local' });
+  const second = await launchGateway(w.ctx());
+  assert.equal(second.adopted, true);
+  const afterList = await w.engine.findManaged({ profile: 'local' });
+  assert.deepEqual(afterList.map((c) => c.id).sort(), before.filter((c) => c.labels[TEST_LABEL] === w.run).map((c) => c.id).sort());
+  assert.equal(second.containerId, afterList.find((c) => c.labels[TEST_LABEL] === w.run)?.id);
+});
+
+test('a restarted core (fresh engine, store and client objects) adopts the running gateway', async () => {
+  const { DockerEngine } = await import('../../src/core/engine/engine.ts');
+  const { ProfileStore } = await import('../../src/core/credentials/profile-store.ts');
+  const { CloudClient } = await import('../../src/core/cloud/client.ts');
+  const engine = new DockerEngine(w.engine.endpoint, 'test');
+  const profile = new ProfileStore({ home: w.home }).get('local');
+  const client = new CloudClient({ baseUrl: w.h.cp.apiUrl, token: w.h.token });
+  const adopted = await launchGateway({ profile, engine, client, home: w.home });
+  assert.equal(adopted.adopted, true);
+  assert.equal(adopted.instanceId, readInstanceId(w.home, 'local'));
+});
+
+test('no secret is found in plain text under GATEWAY_TRAY_HOME, except the key in its 0600 file', async () => {
+  const token = w.h.token;
+  for (const file of walk(w.home)) {
+    const text = readFileSync(file, 'utf8');
+    assert.ok(!text.includes(token), `${file} holds the admin token`);
+    if (text.includes('PRIVATE KEY')) {
+      assert.ok(file.endsWith('/tls/tls.key'), `${file} holds a private key`);
+      assert.equal(statSync(file).mode & 0o777, 0o600);
+    }
+  }
+});
+
+test('stop stops it', async () => {
+  const stopped = await stopGateway(w.engine, { home: w.home, profile: 'local' }, { remove: true });
+  assert.equal(stopped.stopped.length, 1);
+  assert.equal(stopped.removed.length, 1);
+});

@@ -1,0 +1,102 @@
+/**
+ * The status watcher against a real dockerd, the stand-in gateway, a real etcd and the real control plane
+ * with shrunk thresholds: healthy after launch, `stopped` within 1 s of a stop (Docker events, not
+ * polling), `lost` after the threshold when the control plane stops, and back to healthy when it returns.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchGateway } from '../../src/core/gateway/launch.ts';
+import type { LaunchResult } from '../../src/core/gateway/types.ts';
+import type { GatewayStatus } from '../../src/core/status/gateway-status.ts';
+import { StatusWatcher } from '../../src/core/status/status-watcher.ts';
+import { waitFor } from '../helpers/wait-for.ts';
+import { startLaunchWorld, type LaunchWorld } from './launch-setup.ts';
+
+const LOST_AFTER_MS = 3000;
+
+let w: LaunchWorld;
+let watcher: StatusWatcher;
+let launched: LaunchResult;
+const seen: Array<{ at: number; status: GatewayStatus }> = [];
+
+function stateSince(state: GatewayStatus['state'], since: number): { at: number; status: GatewayStatus } | undefined {
+  return seen.find((s) => s.at >= since && s.status.state === state);
+}
+
+before(async () => {
+  w = await startLaunchWorld('status', { lostAfterMs: LOST_AFTER_MS, offlineAfterMs: 600_000 });
+  launched = await launchGateway(w.ctx());
+  watcher = new StatusWatcher({
+    engine: w.engine,
+    home: w.home,
+    profile: 'local',
+    client: w.h.client,
+    pollMs: 1000,
+    instancePollMs: 1000,
+    certificatePollMs: 2000,
+    lostAfterMs: LOST_AFTER_MS,
+    registerGraceMs: 30_000,
+    ports: { http: w.profile.ports.proxyHttp },
+  });
+  watcher.on('status', (status) => seen.push({ at: Date.now(), status }));
+  watcher.start();
+});
+after(async () => {
+  watcher?.dispose();
+  await w?.cleanup();
+});
+
+test('a launched gateway shows healthy, with its instance id, container id and last heartbeat', async () => {
+  const healthy = await waitFor(() => (watcher.current?.state === 'healthy' ? watcher.current : undefined), { timeoutMs: 30_000, what: 'healthy' });
+  assert.equal(healthy.instanceId, launched.instanceId);
+  assert.equal(healthy.containerId, launched.containerId);
+  assert.ok(healthy.lastHeartbeatAt && healthy.registeredAt);
+  assert.ok(healthy.certificateNotAfter);
+  assert.deepEqual(healthy.reasons.map((r) => r.code), ['healthy']);
+});
+
+test('a stopped container shows stopped within 1 s', async () => {
+  const emitsBefore = seen.length;
+  const t0 = Date.now();
+  await w.docker.getContainer(launched.containerId).stop({ t: 5 });
+  const stopReturned = Date.now();
+  const stopped = await waitFor(() => stateSince('stopped', t0), { timeoutMs: 5000, intervalMs: 20, what: 'a stopped status' });
+  // The watcher learns of the stop from Docker's event stream, so it is shown as soon as Docker says so.
+  assert.ok(stopped.at - stopReturned <= 1000, `stopped shown ${stopped.at - stopReturned} ms after docker stop returned`);
+  assert.equal(stopped.status.reasons[0]?.code, 'stopped');
+  assert.equal(stopped.status.reasons[0]?.action, 'launch');
+  // Every poll does not emit: only changes do.
+  const after = seen.length;
+  await new Promise((r) => setTimeout(r, 2500)); // a window of polls, to count emissions (not waiting for a state)
+  assert.equal(seen.length, after, 'no emission while nothing changes');
+  assert.ok(after > emitsBefore);
+});
+
+test('launched again, it is healthy again', async () => {
+  const t0 = Date.now();
+  const again = await launchGateway(w.ctx());
+  assert.equal(again.instanceId, launched.instanceId, 'the instance id is stable across launches');
+  launched = again;
+  await watcher.probeNow();
+  await waitFor(() => stateSince('healthy', t0), { timeoutMs: 30_000, what: 'healthy after relaunch' });
+});
+
+test('a stopped control plane shows lost after the threshold, and recovers when it returns', async () => {
+  const t0 = Date.now();
+  await w.h.cp.stop();
+  const lost = await waitFor(() => stateSince('lost', t0), { timeoutMs: 30_000, what: 'lost' });
+  assert.ok(lost.at - t0 >= LOST_AFTER_MS - 1000, `lost after ${lost.at - t0} ms, not before the threshold`);
+  assert.equal(lost.status.reasons[0]?.code, 'control-plane-unreachable');
+  const t1 = Date.now();
+  await w.restartControlPlane({ lostAfterMs: LOST_AFTER_MS, offlineAfterMs: 600_000 });
+  const back = await waitFor(() => stateSince('healthy', t1), { timeoutMs: 30_000, what: 'healthy after the control plane returned' });
+  assert.ok(back.at - t1 < 15_000, `recovered in ${back.at - t1} ms`);
+});
+
+test('dispose releases everything: no more emissions', async () => {
+  watcher.dispose();
+  const count = seen.length;
+  await w.docker.getContainer(launched.containerId).stop({ t: 5 });
+  await new Promise((r) => setTimeout(r, 1500)); // a window in which a live watcher would have emitted
+  assert.equal(seen.length, count);
+});
