@@ -53,7 +53,7 @@ test('inspect output becomes ContainerInfo with our labels decoded', () => {
     Id: 'abc',
     Name: '/gw',
     Config: { Image: 'img', Labels: { 'io.gateway-tray.managed': 'true', 'io.gateway-tray.instance-id': 'i-1', 'io.gateway-tray.profile': 'p' } },
-    State: { Status: 'exited', Running: false, ExitCode: 137 },
+    State: { Status: 'exited', Running: false, ExitCode: 137, StartedAt: '2026-11-27T10:00:00.5Z', OOMKilled: true },
     HostConfig: { PortBindings: { '9090/tcp': [{ HostIp: '127.0.0.1', HostPort: '19090' }], '9443/tcp': null } },
   });
   assert.deepEqual(info, {
@@ -63,12 +63,20 @@ test('inspect output becomes ContainerInfo with our labels decoded', () => {
     status: 'exited',
     running: false,
     exitCode: 137,
+    startedAt: Date.parse('2026-11-27T10:00:00.5Z'),
+    oomKilled: true,
     labels: { 'io.gateway-tray.managed': 'true', 'io.gateway-tray.instance-id': 'i-1', 'io.gateway-tray.profile': 'p' },
     instanceId: 'i-1',
     profile: 'p',
     ports: [{ containerPort: 9090, protocol: 'tcp', hostPort: 19090, hostIp: '127.0.0.1' }],
   });
   assert.throws(() => toContainerInfo({ nope: true }), /cannot read/);
+});
+
+test('a container that never started has no start time', () => {
+  const info = toContainerInfo({ Id: 'c', Config: {}, State: { Status: 'created', Running: false, StartedAt: '0001-01-01T00:00:00Z' } });
+  assert.equal(info.startedAt, undefined);
+  assert.equal(info.oomKilled, undefined);
 });
 
 test('container events are typed with our labels; other events pass through', () => {

@@ -16,6 +16,8 @@ const inspectSchema = z.looseObject({
     Status: z.string(),
     Running: z.boolean(),
     ExitCode: z.number().optional(),
+    StartedAt: z.string().optional(),
+    OOMKilled: z.boolean().optional(),
   }),
   HostConfig: z
     .looseObject({
@@ -48,6 +50,13 @@ function portsOf(bindings: Record<string, Array<{ HostIp?: string | undefined; H
   return ports;
 }
 
+/** Docker writes the zero time (year 1) for a container that never started. */
+function startedAtOf(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const t = Date.parse(value);
+  return Number.isNaN(t) || t <= 0 ? undefined : t;
+}
+
 /** Summarises an inspect result; the requested port bindings are reported as asked for. */
 export function toContainerInfo(raw: unknown): ContainerInfo {
   const parsed = inspectSchema.safeParse(raw);
@@ -62,6 +71,8 @@ export function toContainerInfo(raw: unknown): ContainerInfo {
     status,
     running: c.State.Running,
     ...(c.State.Running || c.State.ExitCode === undefined || status === 'created' ? {} : { exitCode: c.State.ExitCode }),
+    ...(startedAtOf(c.State.StartedAt) !== undefined ? { startedAt: startedAtOf(c.State.StartedAt) } : {}),
+    ...(c.State.OOMKilled ? { oomKilled: true } : {}),
     labels,
     ...(labels[LABEL_INSTANCE_ID] !== undefined ? { instanceId: labels[LABEL_INSTANCE_ID] } : {}),
     ...(labels[LABEL_PROFILE] !== undefined ? { profile: labels[LABEL_PROFILE] } : {}),

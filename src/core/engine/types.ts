@@ -71,6 +71,10 @@ export interface ContainerInfo {
   status: ContainerStatus;
   running: boolean;
   exitCode?: number;
+  /** When it last started (ms since the epoch), by the daemon's clock. */
+  startedAt?: number;
+  /** Docker killed it for running out of memory: the crash a user can most often fix. */
+  oomKilled?: boolean;
   labels: Record<string, string>;
   instanceId?: string;
   profile?: string;

@@ -8,7 +8,7 @@ import type { EngineEvent, EngineState } from '../engine/types.ts';
 import { readInstanceId } from '../gateway/instance-lookup.ts';
 import { readAgentStatus } from './agent-status-source.ts';
 import { readCertificateFacts } from './certificate-source.ts';
-import { ContainerFactsTracker, findInstanceContainer } from './container-source.ts';
+import { containerFacts, findInstanceContainer } from './container-source.ts';
 import { deriveStatus } from './derive-status.ts';
 import type { GatewayStatus } from './gateway-status.ts';
 import { InstancePoller } from './instance-source.ts';
@@ -55,7 +55,6 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus] }> {
   #o: StatusWatcherOptions;
   #monitor: EngineMonitor;
   #poller: InstancePoller;
-  #tracker = new ContainerFactsTracker();
   #seen: Observed = { engine: { ready: false }, container: undefined, agent: undefined, instance: undefined, certificate: undefined };
   #timers = new Map<string, NodeJS.Timeout>();
   #chains = new Map<string, Promise<void>>();
@@ -175,7 +174,7 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus] }> {
         return;
       }
       const info = await findInstanceContainer(this.#o.engine, this.#o.profile, id);
-      this.#seen.container = this.#tracker.facts(info, this.#now());
+      this.#seen.container = containerFacts(info);
       if (info?.running) this.#seen.agent = await readAgentStatus(this.#o.engine, info.id).catch(() => this.#seen.agent ?? null);
       else this.#seen.agent = null;
     });
@@ -214,7 +213,6 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus] }> {
     const id = this.#instanceId();
     const ours = (id !== undefined && event.instanceId === id) || event.containerId === this.#seen.container?.id;
     if (!ours) return;
-    if (event.action === 'start') this.#tracker.started(event.containerId, this.#now());
     void this.#refreshContainer();
   }
 
