@@ -1,20 +1,22 @@
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { isIPv4 } from 'node:net';
-import { networkInterfaces, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { z } from 'zod';
-import { copyFilesIn, readContainerFile } from '../../src/core/engine/archive.ts';
+import { readContainerFile } from '../../src/core/engine/archive.ts';
+import { DockerEngine } from '../../src/core/engine/engine.ts';
 import type { ControlPlaneClient } from '../../src/core/cloud/client.ts';
-import { STANDIN_IMAGE, TEST_LABEL } from './docker.ts';
+import { TlsBundle as CoreTlsBundle } from '../../src/core/credentials/tls-bundle.ts';
+import { PACKAGED_AGENT_DIR } from '../../src/core/gateway/agent-dir.ts';
+import { putTlsBundle } from '../../src/core/gateway/container.ts';
+import { renderStartupTemplate } from '../../src/core/gateway/template.ts';
+import { AGENT_STATUS_PATH } from '../../src/core/status/agent-status-source.ts';
+import { STANDIN_IMAGE, TEST_DOCKER_SOCKET, TEST_LABEL } from './docker.ts';
 
-/** The agent as it ships, mounted read-only at /cloud_lua_module (PROTOCOL §4). */
-export const AGENT_DIR = resolve(import.meta.dirname, '../../assets/agent');
-/** The image's user (the official image's uid). */
-export const GATEWAY_UID = 636;
-export const STATUS_FILE = '/usr/local/apisix/logs/agent-status.json';
+export { bridgeGatewayAddress } from '../../src/core/gateway/bridge-gateway.ts';
+export const STATUS_FILE = AGENT_STATUS_PATH;
 
-/** The agent status file of PROTOCOL §5. */
+/** The agent status file of PROTOCOL §5, strictly: every field must be there, unlike the app's lenient reader. */
 export const AgentStatus = z.object({
   instance_id: z.string().nullable(),
   run_id: z.string().nullable(),
@@ -47,39 +49,6 @@ export interface StandinGateway {
   remove(): Promise<void>;
 }
 
-/** The first host address of an IPv4 subnet ("172.17.0.0/16" → "172.17.0.1"): Docker's default gateway. */
-function firstHost(cidr: string): string | undefined {
-  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
-  if (!m) return undefined;
-  const bits = Number(m[5]);
-  if (bits < 1 || bits > 30) return undefined;
-  const ip = m.slice(1, 5).reduce((acc, o) => acc * 256 + Number(o), 0);
-  const network = ip - (ip % 2 ** (32 - bits));
-  const host = network + 1;
-  return [24, 16, 8, 0].map((shift) => Math.floor(host / 2 ** shift) % 256).join('.');
-}
-
-/**
- * The Docker bridge's gateway address, where a control plane listens for containers (never 0.0.0.0). Some
- * daemons leave IPAM.Config[0].Gateway out; then Docker uses the subnet's first host address, which is also
- * the bridge interface's own (that interface is missing from networkInterfaces() while no container runs).
- */
-export async function bridgeGatewayAddress(docker: Docker): Promise<string> {
-  const net = (await docker.getNetwork('bridge').inspect()) as {
-    IPAM?: { Config?: Array<{ Gateway?: string; Subnet?: string }> };
-    Options?: Record<string, string>;
-  };
-  const configs = net.IPAM?.Config ?? [];
-  const declared = configs.find((c) => c.Gateway && isIPv4(c.Gateway))?.Gateway;
-  if (declared) return declared;
-  const ifname = net.Options?.['com.docker.network.bridge.name'] ?? 'docker0';
-  const own = networkInterfaces()[ifname]?.find((a) => a.family === 'IPv4')?.address;
-  if (own) return own;
-  const derived = configs.map((c) => (c.Subnet ? firstHost(c.Subnet) : undefined)).find(Boolean);
-  if (derived) return derived;
-  throw new Error('The Docker bridge network has no IPv4 gateway address or subnet; the gateway container could not reach the control plane');
-}
-
 /**
  * A Docker network of the test's own for its gateways. On the default bridge, Linux gives docker0 the lowest
  * MAC of its attached ports, so any other container starting or stopping can change it; running containers
@@ -98,24 +67,10 @@ export async function createTestNetwork(docker: Docker, runLabel: string): Promi
   };
 }
 
-/** Fills the startup template's placeholders as the app does (PROTOCOL §4). */
-export function renderTemplate(template: string): string {
-  return template.replaceAll('{{.CloudModuleDir}}', '/cloud_lua_module').replaceAll('{{.TLSDir}}', '/cloud/tls');
-}
-
-async function putBundle(docker: Docker, id: string, b: TlsBundle): Promise<void> {
-  const own = { uid: GATEWAY_UID, gid: GATEWAY_UID };
-  await copyFilesIn(
-    docker,
-    id,
-    '/cloud/tls',
-    [
-      { name: 'tls.crt', content: b.certificate, mode: 0o644, ...own },
-      { name: 'tls.key', content: b.private_key, mode: 0o600, ...own },
-      { name: 'ca.crt', content: b.ca_certificate, mode: 0o644, ...own },
-    ],
-    { folderOwner: { ...own, mode: 0o700 } },
-  );
+/** Puts a bundle (in the wire shape of gateway_certificate) into the container as the launch flow does. */
+function putBundle(docker: Docker, id: string, b: TlsBundle): Promise<void> {
+  const engine = new DockerEngine({ protocol: 'unix', url: `unix://${TEST_DOCKER_SOCKET}`, socketPath: TEST_DOCKER_SOCKET }, 'test', docker);
+  return putTlsBundle(engine, id, new CoreTlsBundle({ certificate: b.certificate, privateKey: b.private_key, caCertificate: b.ca_certificate }), STANDIN_IMAGE);
 }
 
 /** The published host port, or 0 when the container has already exited (Docker then lists none). */
@@ -151,7 +106,7 @@ export async function startStandinGateway(
     const bundle = opts.bundle ?? (await opts.client.gatewayCertificate(opts.clusterId, opts.instanceId));
     const configFile = join(work, 'config.yaml');
     const uidFile = join(work, 'apisix.uid');
-    const rendered = renderTemplate(template);
+    const rendered = renderStartupTemplate(template).yaml;
     await writeFile(configFile, opts.editConfig ? opts.editConfig(rendered) : rendered, { mode: 0o644 });
     await writeFile(uidFile, opts.instanceId, { mode: 0o644 });
     // mkdtemp makes the folder 0700; the bind-mounted files themselves are what the container opens.
@@ -164,7 +119,7 @@ export async function startStandinGateway(
       HostConfig: {
         Binds: [
           `${configFile}:/usr/local/apisix/conf/config.yaml:ro`,
-          `${AGENT_DIR}:/cloud_lua_module:ro`,
+          `${PACKAGED_AGENT_DIR}:/cloud_lua_module:ro`,
           `${uidFile}:/usr/local/apisix/conf/apisix.uid:ro`,
         ],
         ExtraHosts: ['host.docker.internal:host-gateway'],
