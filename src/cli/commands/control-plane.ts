@@ -4,6 +4,8 @@ import { startControlPlane } from '../../control-plane/index.ts';
 import { parseDuration } from '../../control-plane/duration.ts';
 import type { ListenAddress } from '../../control-plane/options.ts';
 import { gatewayTrayHome } from '../../core/config/home.ts';
+import { openLocalEngine } from '../../core/engine/engine.ts';
+import { bridgeGatewayAddress } from '../../core/gateway/bridge-gateway.ts';
 import { UsageError, type CliCommand } from '../command.ts';
 
 const usage = `Usage: gateway-tray control-plane [options]
@@ -16,7 +18,8 @@ Options:
                        (default: $GATEWAY_TRAY_HOME/control-plane)
   --api-listen H:P     management API address (default 127.0.0.1:7080)
   --dp-listen H:P      data-plane endpoint address; repeat to listen on several addresses with one
-                       port, e.g. 172.17.0.1:7443 for Docker containers (default 127.0.0.1:7443)
+                       port (default 127.0.0.1:7443, plus the Docker bridge address on Linux, e.g.
+                       172.17.0.1:7443, so that local gateway containers can reach it)
   --etcd URL           etcd 3.4+ client URL (default http://127.0.0.1:2379)
   --domain NAME        cluster domain: SNI and server-certificate name
   --lost-after DUR     an instance is "Lost Connection" after this silence (default 30s)
@@ -41,6 +44,23 @@ function parseEtcdUrl(value: string): string {
   }
   if (url.protocol !== 'http:') throw new UsageError(`--etcd must be an http:// URL of etcd's client port, got "${value}"`);
   return url.origin;
+}
+
+/**
+ * On Linux a gateway container reaches the host through the Docker bridge, so by default the data-plane
+ * endpoint listens there too (never on 0.0.0.0). Without a Docker daemon it stays on loopback and says why.
+ */
+async function defaultDpListen(log: (line: string) => void, env: NodeJS.ProcessEnv): Promise<string[]> {
+  const loopback = '127.0.0.1:7443';
+  if (process.platform !== 'linux') return [loopback];
+  try {
+    const { engine } = openLocalEngine({ env });
+    await engine.ping({ timeoutMs: 2_000 });
+    return [loopback, `${await bridgeGatewayAddress(engine.docker)}:7443`];
+  } catch (err) {
+    log(`Listening for gateways on loopback only: the Docker bridge address could not be read (${err instanceof Error ? err.message : String(err)}); local gateway containers will not reach this control plane until it is restarted with --dp-listen <bridge address>:7443.`);
+    return [loopback];
+  }
 }
 
 function duration(flag: string, value: string | undefined): number | undefined {
@@ -83,7 +103,7 @@ export const controlPlaneCommand: CliCommand = {
       dataDir,
       etcdUrl: parseEtcdUrl(values.etcd ?? 'http://127.0.0.1:2379'),
       apiListen: parseListen('--api-listen', values['api-listen'] ?? '127.0.0.1:7080'),
-      dpListen: (values['dp-listen'] ?? ['127.0.0.1:7443']).map((v) => parseListen('--dp-listen', v)),
+      dpListen: (values['dp-listen'] ?? (await defaultDpListen((line) => io.err(line), io.env))).map((v) => parseListen('--dp-listen', v)),
       ...(values.domain === undefined ? {} : { domain: values.domain }),
       ...(lostAfterMs === undefined ? {} : { lostAfterMs }),
       ...(offlineAfterMs === undefined ? {} : { offlineAfterMs }),
