@@ -9,6 +9,7 @@ import { renewCertCommand } from './renew-cert.ts';
 import { restartCommand } from './restart.ts';
 import { statusCommand } from './status.ts';
 import { stopCommand } from './stop.ts';
+import { uiCommand } from './ui.ts';
 
 /** Every sub-command, in the order `--help` lists them. */
 export const commands: CliCommand[] = [
@@ -22,4 +23,5 @@ export const commands: CliCommand[] = [
   doctorCommand,
   engineCommand,
   controlPlaneCommand,
+  uiCommand,
 ];

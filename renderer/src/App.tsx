@@ -1,0 +1,34 @@
+import { useCallback, useEffect } from 'react';
+import { t } from '../../src/contract/i18n.ts';
+import { useApi } from './hooks/api-context.ts';
+import { useLive } from './hooks/use-live.ts';
+import { ErrorNote } from './common/ErrorNote.tsx';
+import { MainView } from './MainView.tsx';
+import { Wizard } from './wizard/Wizard.tsx';
+
+/** Reads the status snapshot (again on every change) and shows the wizard until onboarding is done. */
+export function App() {
+  const api = useApi();
+  const snap = useLive(useCallback(() => api.getStatus(), [api]), ['statusChanged', 'settingsChanged', 'launchProgress']);
+  const theme = snap.data?.settings.theme ?? 'system';
+  useEffect(() => {
+    if (theme === 'system') delete document.documentElement.dataset.theme;
+    else document.documentElement.dataset.theme = theme;
+  }, [theme]);
+  if (!snap.data) {
+    return (
+      <main>
+        <h1>{t('app.title')}</h1>
+        {snap.error ? <ErrorNote error={snap.error} onRetry={snap.reload} /> : <p role="status">{t('app.loading')}</p>}
+      </main>
+    );
+  }
+  return (
+    <div className="app">
+      <header>
+        <h1>{t('app.title')}</h1>
+      </header>
+      {snap.data.settings.onboarded ? <MainView snapshot={snap.data} /> : <Wizard snapshot={snap.data} />}
+    </div>
+  );
+}

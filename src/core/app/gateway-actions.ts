@@ -1,0 +1,121 @@
+import type { EngineCheck, LaunchOutcome, LaunchProgressEvent, LaunchStageView, LogLineView } from '../../contract/ipc-contract.ts';
+import { launchGateway } from '../gateway/launch.ts';
+import { renewCertificate } from '../gateway/renew.ts';
+import { restartGateway } from '../gateway/restart.ts';
+import { stopGateway } from '../gateway/stop.ts';
+import { instanceContainers } from '../gateway/instance-lookup.ts';
+import { LAUNCH_STAGES, STAGE_TITLES } from '../gateway/types.ts';
+import { checkEngineNow } from './engine-check.ts';
+import type { LiveSession } from './live-session.ts';
+
+export interface GatewayActionsDeps {
+  current: () => Promise<LiveSession>;
+  /** Local profile without a control plane: host it, and re-open the session on it. */
+  ensureControlPlane: () => Promise<LiveSession>;
+  onProgress: (p: LaunchProgressEvent) => void;
+  onLaunchEnd: (err: unknown) => void;
+  sample: () => Promise<void>;
+  labels?: Record<string, string>;
+}
+
+/** Launch, stop, restart, renew and logs of the default profile's gateway, on the core's gateway layer. */
+export class GatewayActions {
+  #launch: Promise<LaunchOutcome> | undefined;
+
+  constructor(private readonly deps: GatewayActionsDeps) {}
+
+  static stages(): LaunchStageView[] {
+    return LAUNCH_STAGES.map((id) => ({ id, title: STAGE_TITLES[id] }));
+  }
+
+  async checkEngine(): Promise<EngineCheck> {
+    const l = await this.deps.current();
+    return checkEngineNow(l.session.engine, l.session.discovery);
+  }
+
+  /** One launch at a time; a second click while one runs joins it instead of starting another. */
+  launch(image?: string): Promise<LaunchOutcome> {
+    this.#launch ??= this.#runLaunch(image).finally(() => (this.#launch = undefined));
+    return this.#launch;
+  }
+
+  async #runLaunch(image?: string): Promise<LaunchOutcome> {
+    let live = await this.deps.current();
+    const progress = (p: LaunchProgressEvent): void => {
+      live.watcher.setLaunching(p.status === 'done' ? undefined : p.stage);
+      this.deps.onProgress(p);
+    };
+    try {
+      progress({ stage: 'control-plane', status: 'start', message: 'Connecting to the control plane' });
+      if (!live.client && live.profile.kind === 'local') live = await this.deps.ensureControlPlane();
+      progress({ stage: 'control-plane', status: 'done', message: live.session.apiUrl ?? 'ready' });
+      const ctx = live.session.context();
+      const result = await launchGateway(
+        { ...ctx, ...(this.deps.labels ? { labels: this.deps.labels } : {}) },
+        {
+          ...(image ? { image } : {}),
+          onProgress: (p) =>
+            progress({
+              stage: p.stage,
+              status: p.status,
+              message: p.message,
+              ...(p.pull ? { pull: { percent: p.pull.percent, currentBytes: p.pull.currentBytes, totalBytes: p.pull.totalBytes, layers: { ...p.pull.layers } } } : {}),
+            }),
+        },
+      );
+      live.watcher.setLaunching(undefined);
+      this.deps.onLaunchEnd(undefined);
+      await Promise.all([live.watcher.probeNow(), this.deps.sample()]);
+      return {
+        adopted: result.adopted,
+        containerId: result.containerId,
+        instanceId: result.instanceId,
+        image: result.image,
+        ...(result.registeredAt ? { registeredAt: result.registeredAt } : {}),
+        durationMs: result.durationMs,
+      };
+    } catch (err) {
+      live.watcher.setLaunching(undefined);
+      this.deps.onLaunchEnd(err);
+      void live.watcher.probeNow();
+      throw err;
+    }
+  }
+
+  async stop(): Promise<{ stopped: string[] }> {
+    const l = await this.deps.current();
+    const r = await stopGateway(l.session.engine, { home: l.session.home, profile: l.profile.name });
+    await l.watcher.probeNow();
+    return { stopped: r.stopped };
+  }
+
+  async restart(): Promise<{ containerId: string }> {
+    const l = await this.deps.current();
+    const c = await restartGateway(l.session.engine, { home: l.session.home, profile: l.profile.name });
+    await l.watcher.probeNow();
+    return { containerId: c.id };
+  }
+
+  async renew(): Promise<{ notAfter: string; restarted: boolean }> {
+    const l = await this.deps.current();
+    const r = await renewCertificate(l.session.context());
+    await l.watcher.probeNow();
+    return { notAfter: r.certificate.notAfter.toISOString(), restarted: r.restarted };
+  }
+
+  /** The gateway container of the default profile; says to launch first when there is none. */
+  async containerId(): Promise<string> {
+    const l = await this.deps.current();
+    const known = l.watcher.current?.containerId;
+    if (known) return known;
+    const { containers } = await instanceContainers(l.session.engine, l.session.home, l.profile.name);
+    const c = containers.find((x) => x.running) ?? containers[0];
+    if (!c) throw new Error('There is no gateway container yet: launch the gateway first.');
+    return c.id;
+  }
+
+  async tailLogs(lines: number): Promise<LogLineView[]> {
+    const l = await this.deps.current();
+    return (await l.session.engine.readLogs(await this.containerId(), { tail: lines })).map((x) => ({ stream: x.stream, line: x.line }));
+  }
+}
