@@ -7,6 +7,7 @@ import { gatewayTrayHome } from '../../core/config/home.ts';
 import { openLocalEngine } from '../../core/engine/engine.ts';
 import { bridgeGatewayAddress } from '../../core/gateway/bridge-gateway.ts';
 import { UsageError, type CliCommand } from '../command.ts';
+import { parseEtcdUrl } from '../etcd-flag.ts';
 
 const usage = `Usage: gateway-tray control-plane [options]
 
@@ -33,17 +34,6 @@ export function parseListen(flag: string, value: string): ListenAddress {
   const port = m ? Number(m[3]) : NaN;
   if (!m || port > 65535) throw new UsageError(`${flag} expects HOST:PORT (like 127.0.0.1:7080), got "${value}"`);
   return { host: (m[1] ?? m[2]) as string, port };
-}
-
-function parseEtcdUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`--etcd expects a URL like http://127.0.0.1:2379, got "${value}"`);
-  }
-  if (url.protocol !== 'http:') throw new UsageError(`--etcd must be an http:// URL of etcd's client port, got "${value}"`);
-  return url.origin;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { launchGateway } from '../../core/gateway/launch.ts';
 import { openSession } from '../../core/gateway/session.ts';
-import { UsageError, type CliCommand } from '../command.ts';
+import type { CliCommand } from '../command.ts';
+import { parseEtcdUrl } from '../etcd-flag.ts';
 import { createProgressReporter } from '../progress.ts';
 import { PROFILE_FLAG, parseFlags, positiveInt } from '../session-flags.ts';
 
@@ -32,7 +33,7 @@ export const launchCommand: CliCommand = {
       usage,
     );
     const timeout = positiveInt('--timeout', values.timeout);
-    if (values.etcd !== undefined && !/^http:\/\/[^/\s]+:\d+\/?$/.test(values.etcd)) throw new UsageError(`--etcd expects a URL like http://127.0.0.1:2379, got "${values.etcd}"`);
+    const etcdUrl = values.etcd === undefined ? undefined : parseEtcdUrl(values.etcd);
     const progress = createProgressReporter(process.stderr, { quiet: Boolean(values.quiet) });
     try {
       progress.update({ stage: 'control-plane', status: 'start', message: 'Finding the control plane' });
@@ -40,7 +41,7 @@ export const launchCommand: CliCommand = {
         env: io.env,
         ...(values.profile ? { profile: values.profile } : {}),
         startControlPlane: true,
-        ...(values.etcd ? { etcdUrl: values.etcd.replace(/\/$/, '') } : {}),
+        ...(etcdUrl ? { etcdUrl } : {}),
         notice: (line) => {
           progress.finish();
           io.err(line);

@@ -6,6 +6,7 @@ import { gatewayTrayHome } from '../../core/config/home.ts';
 import { ProfileError, ProfileStore } from '../../core/credentials/profile-store.ts';
 import { startUiServer } from '../../web/serve-ui.ts';
 import { UsageError, type CliCommand } from '../command.ts';
+import { parseEtcdUrl } from '../etcd-flag.ts';
 
 const usage = `Usage: gateway-tray ui --web [options]
 
@@ -33,18 +34,6 @@ function port(value: string | undefined): number | undefined {
   return n;
 }
 
-function etcdUrl(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`--etcd expects a URL like http://127.0.0.1:2379, got "${value}"`);
-  }
-  if (url.protocol !== 'http:') throw new UsageError(`--etcd must be an http:// URL of etcd's client port, got "${value}"`);
-  return url.origin;
-}
-
 export const uiCommand: CliCommand = {
   name: 'ui',
   summary: 'Serve the Gateway Tray window to a browser (ui --web)',
@@ -58,7 +47,7 @@ export const uiCommand: CliCommand = {
     }
     if (!values.web) throw new UsageError(`Say --web: this command serves the UI to a browser (the desktop app starts with 'npm start').\n\n${usage}`);
     const wanted = port(values.port);
-    const etcd = etcdUrl(values.etcd);
+    const etcd = values.etcd === undefined ? undefined : parseEtcdUrl(values.etcd);
     if (values.image !== undefined) {
       const store = new ProfileStore({ home: gatewayTrayHome(io.env) });
       let p;

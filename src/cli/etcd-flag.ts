@@ -1,0 +1,13 @@
+import { UsageError } from './command.ts';
+
+/** `--etcd URL`: the client port of etcd's JSON gateway, as an origin (no path, no trailing slash). */
+export function parseEtcdUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--etcd expects a URL like http://127.0.0.1:2379, got "${value}"`);
+  }
+  if (url.protocol !== 'http:') throw new UsageError(`--etcd must be an http:// URL of etcd's client port, got "${value}"`);
+  return url.origin;
+}
