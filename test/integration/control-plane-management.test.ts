@@ -124,6 +124,13 @@ test('routes: put, get, list with paging, delete, and bad bodies give a 400 enve
   }
   const one = await h.client.route(c(), 'r03');
   assert.equal(one.uri, '/r/3');
+  // Each route names the config-centre revision that last changed it, so a client can tell when a
+  // gateway (whose applied_revision reaches it) has it.
+  const r03 = one.mod_revision as number;
+  assert.ok(Number.isInteger(r03) && r03 > 0);
+  const updated = await h.client.putRoute(c(), 'r03', { uri: '/r/3b', upstream: { nodes: { '127.0.0.1:1980': 1 } } });
+  assert.ok((updated.mod_revision as number) > r03);
+  assert.equal((await h.client.route(c(), 'r03')).mod_revision, updated.mod_revision);
   const page2 = await raw('GET', `/clusters/${c()}/routes?page=2&page_size=5`);
   assert.deepEqual((page2.json.payload as { count: number; list: Array<{ id: string }> }).list.map((r) => r.id), ['r06', 'r07', 'r08', 'r09', 'r10']);
   assert.equal((page2.json.payload as { count: number }).count, 12);

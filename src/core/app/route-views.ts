@@ -35,11 +35,12 @@ function upstreamText(route: Route): string {
 }
 
 /**
- * Whether the gateway has applied each change. When a route carries its config revision (`revision` or
- * `mod_revision`), it is applied once the gateway's applied revision reaches it. Our management API does
- * not hand that out yet, so a change made here also records the gateway's applied revision just before
- * it, and counts as applied once the gateway reports a higher one. Routes that were there before this app saw them count
- * as applied once the gateway has synced anything at all.
+ * Whether the gateway has applied each change. When a route carries its config revision (`mod_revision`,
+ * as the local control plane gives it, or `revision`), it is applied once the gateway's applied revision
+ * reaches it. For a control plane that names none, and for removals (a removed route has no revision to
+ * read), a change made here records the gateway's applied revision just before it and counts as applied
+ * once the gateway reports a higher one; routes that were there before this app saw them count as applied
+ * once the gateway has synced anything at all.
  */
 export class AppliedTracker {
   #pending = new Map<string, { before: number; removed: boolean }>();

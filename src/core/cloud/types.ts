@@ -60,6 +60,8 @@ export const Route = z.looseObject({
   uris: z.array(z.string()).optional(),
   upstream: z.unknown().optional(),
   plugins: z.record(z.string(), z.unknown()).optional(),
+  /** (ours) The config-centre revision that last changed the route; other control planes may omit it. */
+  mod_revision: z.number().optional(),
 });
 export type Route = z.infer<typeof Route>;
 

@@ -1,4 +1,5 @@
 import type { ControlPlaneContext } from '../../context.ts';
+import type { KeyValue } from '../../etcd/client.ts';
 import { newDecimalId } from '../../ids.ts';
 import { badRequest, notFound } from '../envelope.ts';
 import { paginate } from '../paging.ts';
@@ -17,6 +18,15 @@ function parseStored(value: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A route as stored, plus the config-centre revision that last changed it (ours): a gateway whose
+ * applied_revision has reached it serves this version, so the app can tell exactly when a change arrived.
+ */
+function withRevision(kv: KeyValue): Record<string, unknown> | undefined {
+  const route = parseStored(kv.value);
+  return route && { ...route, mod_revision: kv.modRevision };
 }
 
 function routeId(params: Record<string, string>): string {
@@ -40,21 +50,21 @@ export function addRouteRoutes(router: Router, cp: ControlPlaneContext): void {
     const now = Math.floor(cp.clock.now() / 1000);
     const created = (existing && parseStored(existing.value)?.create_time) ?? now;
     const route = { ...parsed.data, id, create_time: created, update_time: now };
-    await cp.etcd.put(key, JSON.stringify(route));
-    return route;
+    const revision = await cp.etcd.put(key, JSON.stringify(route));
+    return { ...route, mod_revision: revision };
   };
 
   router.add('GET', '/clusters/:cluster/routes', async ({ params, query }) => {
     requireCluster(cp, params.cluster);
     const { kvs } = await cp.etcd.list(`${cp.prefix}/routes/`);
-    const routes = kvs.map((kv) => parseStored(kv.value)).filter((r): r is Record<string, unknown> => r !== undefined);
+    const routes = kvs.map(withRevision).filter((r): r is Record<string, unknown> => r !== undefined);
     return paginate(routes, query);
   });
   router.add('GET', '/clusters/:cluster/routes/:route', async ({ params }) => {
     requireCluster(cp, params.cluster);
     const id = routeId(params);
     const kv = await cp.etcd.get(routeKey(cp, id));
-    const route = kv ? parseStored(kv.value) : undefined;
+    const route = kv ? withRevision(kv) : undefined;
     if (!route) throw notFound(`route ${id} does not exist`);
     return route;
   });
