@@ -4,6 +4,7 @@
  */
 import { app, protocol, safeStorage } from 'electron';
 import { chooseSecretStore } from './core/credentials/choose-secret-store.ts';
+import { redactSecrets } from './core/log/redact.ts';
 import { createAppService } from './core/app/app-service.ts';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES } from './shell/app-url.ts';
 import { shellServicesFrom } from './shell/app-service-adapter.ts';
@@ -14,7 +15,7 @@ import { shellPaths } from './shell/shell-paths.ts';
 import { claimSingleInstance } from './shell/single-instance.ts';
 import { probeStatusNotifierWatcher, trayHostAvailable } from './shell/tray-host.ts';
 
-const log = (message: string): void => console.log(`[gateway-tray] ${message}`);
+const log = (message: string): void => console.log(`[gateway-tray] ${redactSecrets(message)}`);
 
 // Must happen before "ready": the app's pages are served from gateway-tray://app/ (see app-url.ts).
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { ...APP_SCHEME_PRIVILEGES } }]);

@@ -1,3 +1,4 @@
+import { redactSecrets } from '../core/log/redact.ts';
 import { commands } from './commands/index.ts';
 import { UsageError, type CliIO } from './command.ts';
 
@@ -42,7 +43,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       io.err(`gateway-tray ${name}: ${err.message}`);
       return 2;
     }
-    io.err(`gateway-tray ${name}: ${err instanceof Error ? err.message : String(err)}`);
+    io.err(redactSecrets(`gateway-tray ${name}: ${err instanceof Error ? err.message : String(err)}`));
     return 1;
   }
 }
