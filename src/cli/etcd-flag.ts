@@ -1,4 +1,5 @@
 import { UsageError } from './command.ts';
+import { isImageRef } from '../core/gateway/etcd-image.ts';
 
 /** `--etcd URL`: the client port of etcd's JSON gateway, as an origin (no path, no trailing slash). */
 export function parseEtcdUrl(value: string): string {
@@ -10,4 +11,11 @@ export function parseEtcdUrl(value: string): string {
   }
   if (url.protocol !== 'http:') throw new UsageError(`--etcd must be an http:// URL of etcd's client port, got "${value}"`);
   return url.origin;
+}
+
+/** `--etcd-image REF`: the image etcd runs from when no etcd binary is installed. */
+export function parseEtcdImage(value: string): string {
+  const ref = value.trim();
+  if (!isImageRef(ref)) throw new UsageError(`--etcd-image expects an image reference like quay.io/coreos/etcd:v3.5.21, got "${value}"`);
+  return ref;
 }

@@ -157,6 +157,8 @@ const en = {
   'settings.theme.light': 'Light',
   'settings.theme.dark': 'Dark',
   'settings.preferences': 'Preferences',
+  'settings.etcdImage': 'etcd image',
+  'settings.etcdImage.explain': 'Without an etcd binary, the local control plane runs etcd in a Docker container from this image (empty: {image}). GATEWAY_TRAY_ETCD_IMAGE overrides it. A change applies when etcd is next created.',
 } as const;
 
 export type MessageKey = keyof typeof en;

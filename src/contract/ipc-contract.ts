@@ -30,6 +30,17 @@ export type NotificationKind = z.infer<typeof notificationKindSchema>;
 export const NOTIFICATION_KINDS = notificationKindSchema.options;
 
 /** App preferences (not profiles): what the Settings page edits besides profiles. */
+/** The etcd image when no etcd binary is installed and the user chose none (a setting overrides it). */
+export const DEFAULT_ETCD_IMAGE = 'quay.io/coreos/etcd:v3.5.21';
+
+/** A container image reference ([registry/]name[:tag][@digest]); Docker has the last word when it pulls. */
+export const imageRefSchema = z
+  .string()
+  .trim()
+  .max(512)
+  .regex(/^[a-z0-9][a-z0-9._\-/:]*(@sha256:[a-f0-9]{64})?$/i, 'an image reference looks like quay.io/coreos/etcd:v3.5.21')
+  .refine((v) => !v.includes('//'), 'an image reference has no "//"');
+
 export const appSettingsSchema = z
   .object({
     onboarded: z.boolean(),
@@ -37,6 +48,8 @@ export const appSettingsSchema = z
     quitBehaviour: quitBehaviourSchema,
     autostart: z.boolean(),
     notifications: z.object({ enabled: z.boolean(), muted: z.array(notificationKindSchema) }).strict(),
+    /** The etcd image for the embedded control plane when no etcd binary is installed; absent: the built-in default. */
+    etcdImage: imageRefSchema.optional(),
   })
   .strict();
 export type AppSettings = z.infer<typeof appSettingsSchema>;
@@ -48,6 +61,8 @@ export const appSettingsPatchSchema = z
     quitBehaviour: quitBehaviourSchema.optional(),
     autostart: z.boolean().optional(),
     notifications: z.object({ enabled: z.boolean().optional(), muted: z.array(notificationKindSchema).max(4).optional() }).strict().optional(),
+    /** An empty string goes back to the built-in default. */
+    etcdImage: z.union([z.literal(''), imageRefSchema]).optional(),
   })
   .strict();
 export type AppSettingsPatch = z.infer<typeof appSettingsPatchSchema>;

@@ -21,12 +21,40 @@ test('step v0 → v1: no file becomes the defaults, not onboarded, and is writte
   const store = new AppSettingsStore(home);
   assert.deepEqual(store.get(), DEFAULT_APP_SETTINGS);
   assert.equal(statSync(store.path).mode & 0o777, 0o600);
-  assert.equal(JSON.parse(readFileSync(store.path, 'utf8')).version, 1);
+  assert.equal(JSON.parse(readFileSync(store.path, 'utf8')).version, APP_SETTINGS_VERSION);
 });
 
-test('a v1 file is read as it is', () => {
+test('step v1 → v2: every value is kept and no etcd image is set (the built-in default applies)', () => {
   const raw = { version: 1, onboarded: true, theme: 'dark', quitBehaviour: 'stop-gateway', autostart: true, notifications: { enabled: false, muted: ['crashed'] } };
-  assert.deepEqual(migrateAppSettings(raw), { settings: raw, fromVersion: 1 });
+  const { settings, fromVersion } = migrateAppSettings(structuredClone(raw));
+  assert.equal(fromVersion, 1);
+  assert.deepEqual(settings, { ...raw, version: 2 });
+  assert.equal('etcdImage' in settings, false);
+  const home = freshHome();
+  writeFileSync(join(home, 'app-settings.json'), JSON.stringify(raw));
+  const store = new AppSettingsStore(home);
+  assert.deepEqual(store.takeNotices(), [], 'a v1 file is migrated, not moved aside');
+  assert.equal(JSON.parse(readFileSync(store.path, 'utf8')).version, 2, 'and written back as v2');
+  assert.equal(store.get().theme, 'dark');
+});
+
+test('a v2 file is read as it is, its etcd image included; a bad image makes it unreadable', () => {
+  const raw = { version: 2, onboarded: true, theme: 'light', quitBehaviour: 'leave-running', autostart: false, notifications: { enabled: true, muted: [] }, etcdImage: 'registry.local:5000/etcd:v3.5.21' };
+  assert.deepEqual(migrateAppSettings(raw), { settings: raw, fromVersion: 2 });
+  assert.throws(() => migrateAppSettings({ ...raw, etcdImage: 'not an image' }), /etcdImage/);
+});
+
+test('the etcd image is set, validated, and cleared back to the default with an empty string', () => {
+  const home = freshHome();
+  const store = new AppSettingsStore(home);
+  assert.equal(store.get().etcdImage, undefined);
+  assert.equal(store.update({ etcdImage: 'mirror.example/coreos/etcd:v3.5.21' }).etcdImage, 'mirror.example/coreos/etcd:v3.5.21');
+  assert.equal(new AppSettingsStore(home).get().etcdImage, 'mirror.example/coreos/etcd:v3.5.21', 'kept across stores');
+  assert.equal(store.update({ theme: 'dark' }).etcdImage, 'mirror.example/coreos/etcd:v3.5.21', 'other updates leave it alone');
+  assert.throws(() => store.update({ etcdImage: 'http://evil/etcd' }));
+  assert.throws(() => store.update({ etcdImage: 'a b' }));
+  assert.equal(store.update({ etcdImage: '' }).etcdImage, undefined);
+  assert.equal('etcdImage' in JSON.parse(readFileSync(store.path, 'utf8')), false);
 });
 
 test('a newer file is refused and left untouched', () => {

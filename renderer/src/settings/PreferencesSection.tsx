@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { NOTIFICATION_KINDS, type AppSettings, type AppSettingsPatch, type QuitBehaviour, type Theme } from '../../../src/contract/ipc-contract.ts';
+import { DEFAULT_ETCD_IMAGE, NOTIFICATION_KINDS, type AppSettings, type AppSettingsPatch, type QuitBehaviour, type Theme } from '../../../src/contract/ipc-contract.ts';
 import { t } from '../../../src/contract/i18n.ts';
 import { useApi } from '../hooks/api-context.ts';
 import { useAction } from '../hooks/use-action.ts';
@@ -8,12 +8,14 @@ import { ErrorNote } from '../common/ErrorNote.tsx';
 const QUITS: QuitBehaviour[] = ['leave-running', 'stop-gateway'];
 const THEMES: Theme[] = ['system', 'light', 'dark'];
 
-/** Notifications (each kind can be muted), autostart, what Quit does to the gateway, and the theme. */
+/** Notifications (each kind can be muted), autostart, what Quit does to the gateway, the theme, and the etcd image. */
 export function PreferencesSection({ settings: saved }: { settings: AppSettings }) {
   const api = useApi();
   // Shown at once, and replaced by what was saved when the snapshot comes back.
   const [settings, setSettings] = useState(saved);
   useEffect(() => setSettings(saved), [saved]);
+  const [etcdImage, setEtcdImage] = useState(saved.etcdImage ?? '');
+  useEffect(() => setEtcdImage(saved.etcdImage ?? ''), [saved.etcdImage]);
   const save = useAction(async (patch: AppSettingsPatch) => {
     setSettings((s) => ({ ...s, ...patch, notifications: { ...s.notifications, ...patch.notifications } }) as AppSettings);
     setSettings(await api.updateSettings(patch));
@@ -67,6 +69,21 @@ export function PreferencesSection({ settings: saved }: { settings: AppSettings 
           ))}
         </select>
       </label>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save.run({ etcdImage: etcdImage.trim() });
+        }}
+      >
+        <label>
+          {t('settings.etcdImage')}
+          <input value={etcdImage} placeholder={DEFAULT_ETCD_IMAGE} onChange={(e) => setEtcdImage(e.target.value)} data-testid="etcd-image" />
+        </label>
+        <button type="submit" disabled={etcdImage.trim() === (settings.etcdImage ?? '')}>
+          {t('common.save')}
+        </button>
+        <p className="muted">{t('settings.etcdImage.explain', { image: DEFAULT_ETCD_IMAGE })}</p>
+      </form>
       <ErrorNote error={save.error} />
     </section>
   );

@@ -1,7 +1,8 @@
 import { launchGateway } from '../../core/gateway/launch.ts';
 import { openSession } from '../../core/gateway/session.ts';
 import type { CliCommand } from '../command.ts';
-import { parseEtcdUrl } from '../etcd-flag.ts';
+import { parseEtcdImage, parseEtcdUrl } from '../etcd-flag.ts';
+import { resolveEtcdImage } from '../../core/gateway/etcd-image.ts';
 import { createProgressReporter } from '../progress.ts';
 import { PROFILE_FLAG, parseFlags, positiveInt } from '../session-flags.ts';
 
@@ -16,7 +17,10 @@ Options:
   -p, --profile NAME   profile to launch (default: the default profile)
   --image REF          use this image instead of the profile's
   --etcd URL           local profile: the etcd for a control plane started now (default: start the
-                       PATH's etcd with its data under $GATEWAY_TRAY_HOME/etcd)
+                       PATH's etcd with its data under $GATEWAY_TRAY_HOME/etcd, else etcd in a
+                       Docker container)
+  --etcd-image REF     the image of that etcd container (default: $GATEWAY_TRAY_ETCD_IMAGE, else
+                       quay.io/coreos/etcd:v3.5.21)
   --expose             publish the proxy ports (9080, 9443) on all interfaces instead of 127.0.0.1
   --timeout SECONDS    how long to wait for registration (default 60)
   --json               print the result as JSON (progress still goes to stderr)
@@ -29,11 +33,12 @@ export const launchCommand: CliCommand = {
   async run(args, io) {
     const { values } = parseFlags(
       args,
-      { ...PROFILE_FLAG, image: { type: 'string' }, etcd: { type: 'string' }, expose: { type: 'boolean' }, timeout: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } },
+      { ...PROFILE_FLAG, image: { type: 'string' }, etcd: { type: 'string' }, 'etcd-image': { type: 'string' }, expose: { type: 'boolean' }, timeout: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } },
       usage,
     );
     const timeout = positiveInt('--timeout', values.timeout);
     const etcdUrl = values.etcd === undefined ? undefined : parseEtcdUrl(values.etcd);
+    const etcdImage = resolveEtcdImage({ flag: values['etcd-image'] === undefined ? undefined : parseEtcdImage(values['etcd-image']), env: io.env });
     const progress = createProgressReporter(process.stderr, { quiet: Boolean(values.quiet) });
     try {
       progress.update({ stage: 'control-plane', status: 'start', message: 'Finding the control plane' });
@@ -42,6 +47,7 @@ export const launchCommand: CliCommand = {
         ...(values.profile ? { profile: values.profile } : {}),
         startControlPlane: true,
         ...(etcdUrl ? { etcdUrl } : {}),
+        etcdImage,
         notice: (line) => {
           progress.finish();
           io.err(line);

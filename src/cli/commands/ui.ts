@@ -6,7 +6,7 @@ import { gatewayTrayHome } from '../../core/config/home.ts';
 import { ProfileError, ProfileStore } from '../../core/credentials/profile-store.ts';
 import { startUiServer } from '../../web/serve-ui.ts';
 import { UsageError, type CliCommand } from '../command.ts';
-import { parseEtcdUrl } from '../etcd-flag.ts';
+import { parseEtcdImage, parseEtcdUrl } from '../etcd-flag.ts';
 
 const usage = `Usage: gateway-tray ui --web [options]
 
@@ -20,7 +20,10 @@ Options:
   --web          serve the UI to a browser (the only mode here: the desktop app is 'npm start')
   --port N       port on 127.0.0.1 (default: a free one)
   --image REF    make the default profile use this gateway image (e.g. a local or mirrored one)
-  --etcd URL     etcd for the embedded control plane (default: the app's own, started when needed)`;
+  --etcd URL     etcd for the embedded control plane (default: the app's own, started when needed:
+                 the PATH's etcd, else etcd in a Docker container)
+  --etcd-image REF  the image of that etcd container (default: $GATEWAY_TRAY_ETCD_IMAGE, else the
+                 Settings' etcd image, else quay.io/coreos/etcd:v3.5.21)`;
 
 /** renderer/dist beside src/ or dist/: both are two folders below the package root. */
 export function rendererDist(): string {
@@ -41,13 +44,14 @@ export const uiCommand: CliCommand = {
   async run(args, io) {
     let values;
     try {
-      ({ values } = parseArgs({ args, strict: true, allowPositionals: false, options: { web: { type: 'boolean' }, port: { type: 'string' }, image: { type: 'string' }, etcd: { type: 'string' } } }));
+      ({ values } = parseArgs({ args, strict: true, allowPositionals: false, options: { web: { type: 'boolean' }, port: { type: 'string' }, image: { type: 'string' }, etcd: { type: 'string' }, 'etcd-image': { type: 'string' } } }));
     } catch (err) {
       throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n\n${usage}`);
     }
     if (!values.web) throw new UsageError(`Say --web: this command serves the UI to a browser (the desktop app starts with 'npm start').\n\n${usage}`);
     const wanted = port(values.port);
     const etcd = values.etcd === undefined ? undefined : parseEtcdUrl(values.etcd);
+    const etcdImage = values['etcd-image'] === undefined ? undefined : parseEtcdImage(values['etcd-image']);
     if (values.image !== undefined) {
       const store = new ProfileStore({ home: gatewayTrayHome(io.env) });
       let p;
@@ -63,7 +67,7 @@ export const uiCommand: CliCommand = {
     const staticDir = rendererDist();
     if (!existsSync(`${staticDir}/index.html`)) throw new Error(`The UI is not built (${staticDir} has no index.html): run 'npm run build:renderer' first.`);
 
-    const service = await createAppService({ env: io.env, transport: 'web', ...(etcd ? { etcdUrl: etcd } : {}), log: (line) => io.err(line) });
+    const service = await createAppService({ env: io.env, transport: 'web', ...(etcd ? { etcdUrl: etcd } : {}), ...(etcdImage ? { etcdImage } : {}), log: (line) => io.err(line) });
     let server;
     try {
       server = await startUiServer({ service, staticDir, ...(wanted ? { port: wanted } : {}), log: (line) => io.err(line) });

@@ -6,6 +6,7 @@ import { chooseSecretStore } from '../credentials/choose-secret-store.ts';
 import { ProfileStore } from '../credentials/profile-store.ts';
 import type { SecretStore } from '../credentials/secret-store.ts';
 import { openLocalEngine } from '../engine/engine.ts';
+import { resolveEtcdImage } from '../gateway/etcd-image.ts';
 import { readInstanceId } from '../gateway/instance-lookup.ts';
 import type { GatewayStatus } from '../status/gateway-status.ts';
 import { AppSettingsStore } from './app-settings.ts';
@@ -25,6 +26,8 @@ export interface AppServiceOptions {
   secrets?: SecretStore;
   /** etcd for the embedded control plane; when absent the app's own etcd is started or reused. */
   etcdUrl?: string;
+  /** The etcd image (`--etcd-image`), should etcd have to run as a container; beats the env var and the setting. */
+  etcdImage?: string;
   /** Host the local control plane in this process (default true), as the desktop app does. */
   hostControlPlane?: boolean;
   /** Extra labels on containers this service creates (tests mark theirs for cleanup). */
@@ -85,7 +88,8 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
   const hostControlPlane = async (): Promise<void> => {
     if (opts.hostControlPlane === false || hosted) return;
     try {
-      hosted = await hostLocalControlPlane({ home, env, engine: openLocalEngine({ env }).engine, ...(opts.etcdUrl ? { etcdUrl: opts.etcdUrl } : {}), log });
+      const etcdImage = resolveEtcdImage({ flag: opts.etcdImage, setting: settings.get().etcdImage, env });
+      hosted = await hostLocalControlPlane({ home, env, engine: openLocalEngine({ env }).engine, ...(opts.etcdUrl ? { etcdUrl: opts.etcdUrl } : {}), etcdImage, log });
       controlPlaneProblem = undefined;
     } catch (err) {
       controlPlaneProblem = err instanceof Error ? err.message : String(err);

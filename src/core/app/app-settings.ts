@@ -7,16 +7,19 @@ import { ensureDir, PRIVATE_FILE_MODE } from '../credentials/atomic-write.ts';
 import { moveAside, type CredentialNotice } from '../credentials/corrupt-file.ts';
 
 /**
- * App preferences (theme, quit behaviour, autostart, notifications, onboarding) in
+ * App preferences (theme, quit behaviour, autostart, notifications, onboarding, etcd image) in
  * `$GATEWAY_TRAY_HOME/app-settings.json`, through conf. They live beside settings.json rather than in
  * it: settings.json is the profiles' file, shared with the CLI and its own migration ladder, and these
  * preferences change on another rhythm. No secret ever goes here.
  *
  * History (each step goes from one version to the next only, and is tested step by step):
  * - v0: no file (the app has never run). Becomes the defaults, not onboarded.
- * - v1 (0.1): the shape of `appSettingsSchema`, plus `version: 1`.
+ * - v1 (0.1): onboarded, theme, quitBehaviour, autostart, notifications, plus `version: 1`.
+ * - v2: adds the optional `etcdImage` (absent: the built-in default, so a newer default reaches users who
+ *   never chose one). The step changes no value; the version moves so that an older app, whose strict v1
+ *   schema would take a file with `etcdImage` for a corrupt one, refuses it as newer instead.
  */
-export const APP_SETTINGS_VERSION = 1;
+export const APP_SETTINGS_VERSION = 2;
 
 export const DEFAULT_APP_SETTINGS: AppSettings = Object.freeze({
   onboarded: false,
@@ -39,7 +42,10 @@ interface Step {
 }
 
 /** The ladder. v0 is "no file"; later versions append a step here. */
-const STEPS: readonly Step[] = [{ from: 0, migrate: () => ({ version: 1, ...structuredClone(DEFAULT_APP_SETTINGS) }) }];
+const STEPS: readonly Step[] = [
+  { from: 0, migrate: () => ({ version: 1, ...structuredClone(DEFAULT_APP_SETTINGS) }) },
+  { from: 1, migrate: (raw) => ({ ...(raw as object), version: 2 }) },
+];
 
 /** Brings raw JSON (undefined for "no file") to the current shape; throws on a file it cannot read. */
 export function migrateAppSettings(raw: unknown, file = 'app-settings.json'): { settings: Stored; fromVersion: number } {
@@ -113,6 +119,8 @@ export class AppSettingsStore {
         muted: [...new Set(parsed.notifications?.muted ?? current.notifications.muted)],
       },
     };
+    if (parsed.etcdImage === '') delete next.etcdImage;
+    else if (parsed.etcdImage !== undefined) next.etcdImage = parsed.etcdImage;
     this.#conf.store = storedSchema.parse({ version: APP_SETTINGS_VERSION, ...next });
     return next;
   }

@@ -23,6 +23,8 @@ export async function hostLocalControlPlane(opts: {
   env: NodeJS.ProcessEnv;
   engine: DockerEngine;
   etcdUrl?: string;
+  /** The etcd image, should etcd have to run as a container (flag or setting, resolved). */
+  etcdImage?: string;
   log?: (line: string) => void;
 }): Promise<HostedControlPlane> {
   const found = await locateLocalControlPlane(opts.home);
@@ -34,7 +36,12 @@ export async function hostLocalControlPlane(opts: {
       return undefined;
     });
   }
-  const etcdUrl = opts.etcdUrl ?? (await ensureLocalEtcd(opts.home, opts.env)).url;
+  let etcdUrl = opts.etcdUrl;
+  if (!etcdUrl) {
+    const etcd = await ensureLocalEtcd(opts.home, opts.env, { engine: opts.engine, ...(opts.etcdImage ? { etcdImage: opts.etcdImage } : {}) });
+    if (etcd.container && etcd.started) opts.log?.(`Started etcd in a Docker container (${etcd.url}), as no etcd binary is installed.`);
+    etcdUrl = etcd.url;
+  }
   let cp: RunningControlPlane;
   try {
     cp = await startEmbeddedControlPlane({

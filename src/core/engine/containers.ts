@@ -171,7 +171,8 @@ export async function findManaged(docker: Docker, query: { profile?: string; ins
   return found;
 }
 
-function translate(docker: Docker, err: unknown, what: string): unknown {
+/** Docker errors as the engine layer reports them (port conflicts, missing things, an unreachable daemon). */
+export function translate(docker: Docker, err: unknown, what: string): unknown {
   const message = dockerMessage(err);
   const conflict = portConflictFrom(message);
   if (conflict) return new PortInUseError(conflict.port, conflict.hostIp, { cause: err });

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { copyFilesIn, readContainerFile, type ContainerFile, type FolderOwner } from './archive.ts';
 import { createDockerClient, pingEngine } from './client.ts';
+import { createComponentContainer, findComponent, type ComponentContainerSpec } from './component-containers.ts';
 import {
   createGatewayContainer,
   findManaged,
@@ -36,6 +37,9 @@ export interface Engine {
   removeContainer(id: string): Promise<void>;
   inspectContainer(id: string): Promise<ContainerInfo>;
   findManaged(query?: { profile?: string; instanceId?: string }): Promise<ContainerInfo[]>;
+  /** A helper container that is not a gateway (the app's etcd), found again with findComponent. */
+  createComponentContainer(spec: ComponentContainerSpec): Promise<ContainerInfo>;
+  findComponent(component: string, labels?: Record<string, string>): Promise<ContainerInfo[]>;
   streamLogs(id: string, onLine: (line: LogLine) => void, opts?: LogOptions): Promise<void>;
   readLogs(id: string, opts?: { tail?: number }): Promise<LogLine[]>;
   copyFilesIn(id: string, dir: string, files: ContainerFile[], opts?: { folderOwner?: FolderOwner }): Promise<void>;
@@ -88,6 +92,12 @@ export class DockerEngine implements Engine {
   }
   findManaged(query?: { profile?: string; instanceId?: string }) {
     return findManaged(this.docker, query);
+  }
+  createComponentContainer(spec: ComponentContainerSpec) {
+    return createComponentContainer(this.docker, spec);
+  }
+  findComponent(component: string, labels?: Record<string, string>) {
+    return findComponent(this.docker, component, labels);
   }
   streamLogs(id: string, onLine: (line: LogLine) => void, opts?: LogOptions) {
     return streamLogs(this.docker, id, onLine, opts);

@@ -23,7 +23,8 @@ export {
   type GatewayContainerSpec,
   type CreateOptions,
 } from './containers.ts';
-export { LABEL_MANAGED, LABEL_INSTANCE_ID, LABEL_PROFILE, managedLabels } from './labels.ts';
+export { LABEL_MANAGED, LABEL_INSTANCE_ID, LABEL_PROFILE, LABEL_COMPONENT, managedLabels } from './labels.ts';
+export { createComponentContainer, findComponent, componentContainerSpecSchema, componentCreateRequestOf, type ComponentContainerSpec } from './component-containers.ts';
 export { streamLogs, readLogs, type LogLine, type LogOptions, type LogStream } from './logs.ts';
 export { copyFilesIn, readContainerFile, type ContainerFile, type FolderOwner } from './archive.ts';
 export { execInContainer, type ExecResult } from './exec.ts';

@@ -18,3 +18,9 @@ export function managedLabelFilters(query: { profile?: string; instanceId?: stri
 export function isManaged(labels: Record<string, string> | undefined): boolean {
   return labels?.[LABEL_MANAGED] === 'true';
 }
+
+/**
+ * Marks a helper container of ours that is not a gateway (e.g. `etcd`). It never carries LABEL_MANAGED,
+ * so findManaged and the status watcher never take it for a gateway.
+ */
+export const LABEL_COMPONENT = 'io.gateway-tray.component';

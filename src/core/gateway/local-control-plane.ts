@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { CloudClient } from '../cloud/client.ts';
+import type { Engine } from '../engine/engine.ts';
 import { ensureDir, PRIVATE_DIR_MODE, writeFileAtomic } from '../credentials/atomic-write.ts';
 import { alive, startBackground, tailOf } from './background-process.ts';
+import { DEFAULT_ETCD_VOLUME } from './etcd-container.ts';
 import { ensureLocalEtcd } from './etcd-process.ts';
 import { GatewayError, messageOf } from './errors.ts';
 import { isPortFree } from './free-port.ts';
@@ -58,6 +60,10 @@ export interface EnsureControlPlaneOptions {
   home: string;
   /** etcd to use; when absent the app's own etcd is started (or reused). */
   etcdUrl?: string;
+  /** Without an etcd binary, etcd runs as a container through this engine (when Docker answers). */
+  engine?: Engine;
+  /** The etcd image for that container (flag or setting, resolved); else GATEWAY_TRAY_ETCD_IMAGE or the default. */
+  etcdImage?: string;
   /** How to run `gateway-tray` itself: [node, ...execArgv, entry]. */
   cliCommand: string[];
   /** The Docker bridge gateway address, so containers reach the data-plane endpoint (Linux). */
@@ -98,7 +104,7 @@ export async function ensureLocalControlPlane(opts: EnsureControlPlaneOptions): 
   if ('info' in found) return { ...found, started: false };
   const dir = controlPlaneDir(opts.home);
   ensureDir(dir, PRIVATE_DIR_MODE);
-  const etcdUrl = opts.etcdUrl ?? (await ensureLocalEtcd(opts.home, opts.env)).url;
+  const etcdUrl = opts.etcdUrl ?? (await localEtcdUrl(opts));
   const { apiPort, dpPort } = await choosePorts(dir);
   const dpHosts = ['127.0.0.1', ...(opts.bridgeAddress ? [opts.bridgeAddress] : [])];
   const [command, ...base] = opts.cliCommand;
@@ -123,6 +129,12 @@ export async function ensureLocalControlPlane(opts: EnsureControlPlaneOptions): 
   }
   if (exitCode === undefined && alive(proc.pid)) process.kill(proc.pid, 'SIGTERM');
   throw new GatewayError('control-plane', `The local control plane did not start (${problem || `it exited with code ${exitCode}`}). Its log (${logFile}) ends with:\n${tailOf(logFile).join('\n')}`);
+}
+
+async function localEtcdUrl(opts: EnsureControlPlaneOptions): Promise<string> {
+  const etcd = await ensureLocalEtcd(opts.home, opts.env, { ...(opts.engine ? { engine: opts.engine } : {}), ...(opts.etcdImage ? { etcdImage: opts.etcdImage } : {}) });
+  if (etcd.container && etcd.started) opts.log?.(`Started etcd in a Docker container (${etcd.url}); its data is in the volume '${DEFAULT_ETCD_VOLUME}'.`);
+  return etcd.url;
 }
 
 /** How to run this very CLI again: the same node, loader flags and entry script. */

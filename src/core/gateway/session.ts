@@ -18,6 +18,8 @@ export interface SessionOptions {
   /** Local profile: start the control plane in the background when none answers (launch does). */
   startControlPlane?: boolean;
   etcdUrl?: string;
+  /** The etcd image, should etcd have to run as a container (`--etcd-image`). */
+  etcdImage?: string;
   cliCommand?: string[];
   /** Something the user should read once (a file moved aside, a process started). */
   notice?: (line: string) => void;
@@ -82,6 +84,8 @@ export async function openSession(opts: SessionOptions = {}): Promise<GatewaySes
       env,
       cliCommand: opts.cliCommand ?? selfCliCommand(),
       ...(opts.etcdUrl ? { etcdUrl: opts.etcdUrl } : {}),
+      engine,
+      ...(opts.etcdImage ? { etcdImage: opts.etcdImage } : {}),
       ...(bridgeAddress ? { bridgeAddress } : {}),
       ...(opts.notice ? { log: opts.notice } : {}),
     });
