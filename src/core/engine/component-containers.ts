@@ -1,7 +1,6 @@
 import type Docker from 'dockerode';
 import { z } from 'zod';
-import { inspectContainer, translate } from './containers.ts';
-import { ContainerNotFoundError } from './errors.ts';
+import { findByLabels, inspectContainer, translate } from './containers.ts';
 import { LABEL_COMPONENT, LABEL_MANAGED } from './labels.ts';
 import { assertPortsFree } from './port-check.ts';
 import type { ContainerInfo } from './types.ts';
@@ -70,22 +69,6 @@ export async function createComponentContainer(docker: Docker, spec: ComponentCo
 }
 
 /** Our containers of one component (running or not), optionally narrowed by more `key=value` labels. */
-export async function findComponent(docker: Docker, component: string, labels: Record<string, string> = {}): Promise<ContainerInfo[]> {
-  let list: Docker.ContainerInfo[];
-  try {
-    const filters = [`${LABEL_COMPONENT}=${component}`, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)];
-    list = await docker.listContainers({ all: true, filters: { label: filters } });
-  } catch (err) {
-    throw translate(docker, err, 'list');
-  }
-  const found: ContainerInfo[] = [];
-  for (const summary of list) {
-    try {
-      found.push(await inspectContainer(docker, summary.Id));
-    } catch (err) {
-      // Removed between list and inspect: it is not there any more.
-      if (!(err instanceof ContainerNotFoundError)) throw err;
-    }
-  }
-  return found;
+export function findComponent(docker: Docker, component: string, labels: Record<string, string> = {}): Promise<ContainerInfo[]> {
+  return findByLabels(docker, [`${LABEL_COMPONENT}=${component}`, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)]);
 }

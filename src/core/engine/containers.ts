@@ -151,11 +151,11 @@ export async function inspectContainer(docker: Docker, id: string): Promise<Cont
   }
 }
 
-/** Our containers (running or not), optionally one profile or instance, so nothing is created twice. */
-export async function findManaged(docker: Docker, query: { profile?: string; instanceId?: string } = {}): Promise<ContainerInfo[]> {
+/** Containers (running or not) carrying every one of these `key=value` labels, inspected. */
+export async function findByLabels(docker: Docker, labels: string[]): Promise<ContainerInfo[]> {
   let list: Docker.ContainerInfo[];
   try {
-    list = await docker.listContainers({ all: true, filters: { label: managedLabelFilters(query) } });
+    list = await docker.listContainers({ all: true, filters: { label: labels } });
   } catch (err) {
     throw translate(docker, err, 'list');
   }
@@ -169,6 +169,11 @@ export async function findManaged(docker: Docker, query: { profile?: string; ins
     }
   }
   return found;
+}
+
+/** Our containers (running or not), optionally one profile or instance, so nothing is created twice. */
+export function findManaged(docker: Docker, query: { profile?: string; instanceId?: string } = {}): Promise<ContainerInfo[]> {
+  return findByLabels(docker, managedLabelFilters(query));
 }
 
 /** Docker errors as the engine layer reports them (port conflicts, missing things, an unreachable daemon). */
