@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { startControlPlane } from '../../control-plane/index.ts';
 import { parseDuration } from '../../control-plane/duration.ts';
 import type { ListenAddress } from '../../control-plane/options.ts';
@@ -8,6 +7,7 @@ import { openLocalEngine } from '../../core/engine/engine.ts';
 import { bridgeGatewayAddress } from '../../core/gateway/bridge-gateway.ts';
 import { UsageError, type CliCommand } from '../command.ts';
 import { parseEtcdUrl } from '../etcd-flag.ts';
+import { parseFlags } from '../flags.ts';
 
 const usage = `Usage: gateway-tray control-plane [options]
 
@@ -65,25 +65,19 @@ export const controlPlaneCommand: CliCommand = {
   summary: 'Run the local control plane (management API + mTLS data-plane endpoint)',
   usage,
   async run(args, io) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        strict: true,
-        allowPositionals: false,
-        options: {
-          'data-dir': { type: 'string' },
-          'api-listen': { type: 'string' },
-          'dp-listen': { type: 'string', multiple: true },
-          etcd: { type: 'string' },
-          domain: { type: 'string' },
-          'lost-after': { type: 'string' },
-          'offline-after': { type: 'string' },
-        },
-      }));
-    } catch (err) {
-      throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n\n${usage}`);
-    }
+    const { values } = parseFlags(
+      args,
+      {
+        'data-dir': { type: 'string' },
+        'api-listen': { type: 'string' },
+        'dp-listen': { type: 'string', multiple: true },
+        etcd: { type: 'string' },
+        domain: { type: 'string' },
+        'lost-after': { type: 'string' },
+        'offline-after': { type: 'string' },
+      },
+      usage,
+    );
     const lostAfterMs = duration('--lost-after', values['lost-after']);
     const offlineAfterMs = duration('--offline-after', values['offline-after']);
     if ((lostAfterMs ?? 30_000) >= (offlineAfterMs ?? 7_200_000)) throw new UsageError('--offline-after must be longer than --lost-after');

@@ -2,7 +2,7 @@ import { runDoctor } from '../../core/doctor/run-doctor.ts';
 import type { CheckStatus } from '../../core/doctor/types.ts';
 import { openSession } from '../../core/gateway/session.ts';
 import type { CliCommand } from '../command.ts';
-import { PROFILE_FLAG, parseFlags } from '../session-flags.ts';
+import { PROFILE_FLAG, parseFlags } from '../flags.ts';
 
 const usage = `Usage: gateway-tray doctor [options]
 

@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { UsageError, type CliCommand } from '../command.ts';
+import { parseFlags } from '../flags.ts';
 import { createDockerClient, pingEngine } from '../../core/engine/client.ts';
 import { discoverLocalEndpoint } from '../../core/engine/discovery.ts';
 import { EngineConfigError } from '../../core/engine/errors.ts';
@@ -27,12 +27,7 @@ export const engineCommand: CliCommand = {
   summary: 'Show the Docker endpoint in use, why, and its version',
   usage,
   async run(args, io) {
-    let values: { host?: string; json?: boolean };
-    try {
-      ({ values } = parseArgs({ args, options: { host: { type: 'string' }, json: { type: 'boolean' } }, strict: true, allowPositionals: false }));
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const { values } = parseFlags(args, { host: { type: 'string' }, json: { type: 'boolean' } }, usage);
     let discovery: DiscoveryResult;
     try {
       discovery = discoverLocalEndpoint({

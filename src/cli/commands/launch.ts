@@ -4,7 +4,7 @@ import type { CliCommand } from '../command.ts';
 import { parseEtcdImage, parseEtcdUrl } from '../etcd-flag.ts';
 import { resolveEtcdImage } from '../../core/gateway/etcd-image.ts';
 import { createProgressReporter } from '../progress.ts';
-import { PROFILE_FLAG, parseFlags, positiveInt } from '../session-flags.ts';
+import { PROFILE_FLAG, parseFlags, positiveInt } from '../flags.ts';
 
 const usage = `Usage: gateway-tray launch [options]
 

@@ -1,7 +1,7 @@
 import { requireContainer } from '../../core/gateway/restart.ts';
 import { openSession } from '../../core/gateway/session.ts';
 import type { CliCommand } from '../command.ts';
-import { PROFILE_FLAG, parseFlags, positiveInt } from '../session-flags.ts';
+import { PROFILE_FLAG, parseFlags, positiveInt } from '../flags.ts';
 
 const usage = `Usage: gateway-tray logs [options]
 

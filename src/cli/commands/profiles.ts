@@ -5,7 +5,7 @@ import { ProfileStore } from '../../core/credentials/profile-store.ts';
 import type { Profile } from '../../core/credentials/profile-schema.ts';
 import { profileTokenKey } from '../../core/credentials/secret-store.ts';
 import { UsageError, type CliCommand, type CliIO } from '../command.ts';
-import { parseFlags, positiveInt } from '../session-flags.ts';
+import { parseFlags, positiveInt } from '../flags.ts';
 
 const usage = `Usage: gateway-tray profiles <list|add|use|remove> [options]
 

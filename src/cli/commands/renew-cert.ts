@@ -1,7 +1,7 @@
 import { renewCertificate } from '../../core/gateway/renew.ts';
 import { openSession } from '../../core/gateway/session.ts';
 import type { CliCommand } from '../command.ts';
-import { PROFILE_FLAG, parseFlags } from '../session-flags.ts';
+import { PROFILE_FLAG, parseFlags } from '../flags.ts';
 
 const usage = `Usage: gateway-tray renew-cert [options]
 

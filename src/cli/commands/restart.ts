@@ -3,7 +3,7 @@ import { resolveCluster } from '../../core/gateway/resolve.ts';
 import { openSession } from '../../core/gateway/session.ts';
 import { waitUntilRegistered } from '../../core/gateway/wait-registered.ts';
 import type { CliCommand } from '../command.ts';
-import { PROFILE_FLAG, parseFlags } from '../session-flags.ts';
+import { PROFILE_FLAG, parseFlags } from '../flags.ts';
 
 const usage = `Usage: gateway-tray restart [options]
 

@@ -3,7 +3,7 @@ import type { GatewayStatus, StatusAction } from '../../core/status/gateway-stat
 import { StatusWatcher } from '../../core/status/status-watcher.ts';
 import { describeAge, trayModel } from '../../core/tray/tray-model.ts';
 import type { CliCommand, CliIO } from '../command.ts';
-import { PROFILE_FLAG, parseFlags } from '../session-flags.ts';
+import { PROFILE_FLAG, parseFlags } from '../flags.ts';
 
 const usage = `Usage: gateway-tray status [options]
 

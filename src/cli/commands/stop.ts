@@ -1,7 +1,7 @@
 import { openSession } from '../../core/gateway/session.ts';
 import { stopGateway } from '../../core/gateway/stop.ts';
 import type { CliCommand } from '../command.ts';
-import { PROFILE_FLAG, parseFlags, positiveInt } from '../session-flags.ts';
+import { PROFILE_FLAG, parseFlags, positiveInt } from '../flags.ts';
 
 const usage = `Usage: gateway-tray stop [options]
 

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { createAppService } from '../../core/app/app-service.ts';
 import { gatewayTrayHome } from '../../core/config/home.ts';
 import { ProfileError, ProfileStore } from '../../core/credentials/profile-store.ts';
 import { startUiServer } from '../../web/serve-ui.ts';
 import { UsageError, type CliCommand } from '../command.ts';
 import { parseEtcdImage, parseEtcdUrl } from '../etcd-flag.ts';
+import { parseFlags } from '../flags.ts';
 
 const usage = `Usage: gateway-tray ui --web [options]
 
@@ -42,12 +42,7 @@ export const uiCommand: CliCommand = {
   summary: 'Serve the Gateway Tray window to a browser (ui --web)',
   usage,
   async run(args, io) {
-    let values;
-    try {
-      ({ values } = parseArgs({ args, strict: true, allowPositionals: false, options: { web: { type: 'boolean' }, port: { type: 'string' }, image: { type: 'string' }, etcd: { type: 'string' }, 'etcd-image': { type: 'string' } } }));
-    } catch (err) {
-      throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n\n${usage}`);
-    }
+    const { values } = parseFlags(args, { web: { type: 'boolean' }, port: { type: 'string' }, image: { type: 'string' }, etcd: { type: 'string' }, 'etcd-image': { type: 'string' } }, usage);
     if (!values.web) throw new UsageError(`Say --web: this command serves the UI to a browser (the desktop app starts with 'npm start').\n\n${usage}`);
     const wanted = port(values.port);
     const etcd = values.etcd === undefined ? undefined : parseEtcdUrl(values.etcd);
