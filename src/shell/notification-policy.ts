@@ -1,3 +1,4 @@
+import { t } from '../contract/i18n.ts';
 import type { NotificationKind } from '../contract/ipc-contract.ts';
 import type { GatewayStatus } from '../core/status/gateway-status.ts';
 
@@ -49,17 +50,17 @@ const reasonMessage = (status: GatewayStatus, codes: ReadonlySet<string>): strin
 function transitions(previous: GatewayStatus, next: GatewayStatus): GatewayNotification[] {
   const found: GatewayNotification[] = [];
   if (hasCode(next, CRASH_CODES) && !hasCode(previous, CRASH_CODES)) {
-    found.push({ kind: 'crashed', title: 'The gateway crashed', body: reasonMessage(next, CRASH_CODES) });
+    found.push({ kind: 'crashed', title: t('notify.crashed'), body: reasonMessage(next, CRASH_CODES) });
   }
   if (next.state === 'lost' && hasCode(next, LOST_CODES) && previous.state !== 'lost') {
-    found.push({ kind: 'heartbeat-lost', title: 'Gateway heartbeat lost', body: reasonMessage(next, LOST_CODES) });
+    found.push({ kind: 'heartbeat-lost', title: t('notify.heartbeat-lost'), body: reasonMessage(next, LOST_CODES) });
   }
   // Recovery is news only after a problem the user could have been told about; starting → healthy is not.
   if (next.state === 'healthy' && (previous.state === 'lost' || previous.state === 'error')) {
-    found.push({ kind: 'recovered', title: 'The gateway recovered', body: 'It is registered and heartbeating again.' });
+    found.push({ kind: 'recovered', title: t('notify.recovered'), body: t('notify.recovered.body') });
   }
   if (hasCode(next, CERT_CODES) && !hasCode(previous, CERT_CODES)) {
-    found.push({ kind: 'cert-expiring', title: "The gateway's certificate needs renewal", body: reasonMessage(next, CERT_CODES) });
+    found.push({ kind: 'cert-expiring', title: t('notify.cert-expiring'), body: reasonMessage(next, CERT_CODES) });
   }
   return found;
 }

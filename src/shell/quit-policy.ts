@@ -1,3 +1,4 @@
+import { t } from '../contract/i18n.ts';
 import type { QuitBehaviour } from '../contract/ipc-contract.ts';
 import type { GatewayStatus } from '../core/status/gateway-status.ts';
 
@@ -30,8 +31,8 @@ export function quitPlan(behaviour: QuitBehaviour, status: GatewayStatus | undef
 
 /** The tray's Quit label names what it does, so nobody stops (or keeps) a gateway by surprise. */
 export function quitMenuLabel(behaviour: QuitBehaviour, status: GatewayStatus | undefined): string {
-  if (!gatewayPresent(status)) return 'Quit Gateway Tray';
-  return behaviour === 'stop-gateway' ? 'Quit Gateway Tray and stop the gateway' : 'Quit Gateway Tray (the gateway keeps running)';
+  if (!gatewayPresent(status)) return t('tray.quit');
+  return behaviour === 'stop-gateway' ? t('tray.quit.stopGateway') : t('tray.quit.leaveRunning');
 }
 
 export type CloseAction = 'hide' | 'quit';
