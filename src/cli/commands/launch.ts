@@ -1,3 +1,7 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppSettingsStore } from '../../core/app/app-settings.ts';
+import { gatewayTrayHome } from '../../core/config/home.ts';
 import { launchGateway } from '../../core/gateway/launch.ts';
 import { openSession } from '../../core/gateway/session.ts';
 import type { CliCommand } from '../command.ts';
@@ -19,12 +23,17 @@ Options:
   --etcd URL           local profile: the etcd for a control plane started now (default: start the
                        PATH's etcd with its data under $GATEWAY_TRAY_HOME/etcd, else etcd in a
                        Docker container)
-  --etcd-image REF     the image of that etcd container (default: $GATEWAY_TRAY_ETCD_IMAGE, else
-                       quay.io/coreos/etcd:v3.5.21)
+  --etcd-image REF     the image of that etcd container (default: $GATEWAY_TRAY_ETCD_IMAGE, else the
+                       desktop app's etcd-image setting, else quay.io/coreos/etcd:v3.5.21)
   --expose             publish the proxy ports (9080, 9443) on all interfaces instead of 127.0.0.1
   --timeout SECONDS    how long to wait for registration (default 60)
   --json               print the result as JSON (progress still goes to stderr)
   -q, --quiet          no progress`;
+
+/** The desktop app's etcd-image setting, when the app has saved settings here; the CLI creates none. */
+function savedEtcdImage(home: string): string | undefined {
+  return existsSync(join(home, 'app-settings.json')) ? new AppSettingsStore(home).get().etcdImage : undefined;
+}
 
 export const launchCommand: CliCommand = {
   name: 'launch',
@@ -38,7 +47,11 @@ export const launchCommand: CliCommand = {
     );
     const timeout = positiveInt('--timeout', values.timeout);
     const etcdUrl = values.etcd === undefined ? undefined : parseEtcdUrl(values.etcd);
-    const etcdImage = resolveEtcdImage({ flag: values['etcd-image'] === undefined ? undefined : parseEtcdImage(values['etcd-image']), env: io.env });
+    const etcdImage = resolveEtcdImage({
+      flag: values['etcd-image'] === undefined ? undefined : parseEtcdImage(values['etcd-image']),
+      setting: savedEtcdImage(gatewayTrayHome(io.env)),
+      env: io.env,
+    });
     const progress = createProgressReporter(process.stderr, { quiet: Boolean(values.quiet) });
     try {
       progress.update({ stage: 'control-plane', status: 'start', message: 'Finding the control plane' });
