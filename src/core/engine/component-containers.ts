@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { z } from 'zod';
-import { findByLabels, inspectContainer, translate } from './containers.ts';
+import { findByLabels, inspectContainer, publishedPorts, translate } from './containers.ts';
 import { LABEL_COMPONENT, LABEL_MANAGED } from './labels.ts';
 import { assertPortsFree } from './port-check.ts';
 import type { ContainerInfo } from './types.ts';
@@ -30,12 +30,7 @@ export type ComponentContainerSpec = z.input<typeof componentContainerSpecSchema
 
 /** The create request Docker gets for a component spec. Exposed for tests of the mapping. */
 export function componentCreateRequestOf(spec: z.output<typeof componentContainerSpecSchema>): Docker.ContainerCreateOptions {
-  const exposed: Record<string, object> = {};
-  const bindings: Record<string, Array<{ HostPort: string; HostIp?: string }>> = {};
-  for (const p of spec.ports) {
-    exposed[`${p.containerPort}/tcp`] = {};
-    (bindings[`${p.containerPort}/tcp`] ??= []).push({ HostPort: String(p.hostPort), ...(p.hostIp ? { HostIp: p.hostIp } : {}) });
-  }
+  const { exposed, bindings } = publishedPorts(spec.ports);
   const { [LABEL_MANAGED]: _gateway, ...extra } = spec.labels;
   return {
     ...(spec.name ? { name: spec.name } : {}),

@@ -44,14 +44,20 @@ function portKey(p: PortBinding): string {
   return `${p.containerPort}/${p.protocol ?? 'tcp'}`;
 }
 
-/** The create request Docker gets for a spec. Exposed for tests of the mapping. */
-export function createRequestOf(spec: z.output<typeof gatewayContainerSpecSchema>, platform: NodeJS.Platform): Docker.ContainerCreateOptions {
+/** Docker's ExposedPorts and PortBindings for a list of published ports. */
+export function publishedPorts(ports: PortBinding[]): { exposed: Record<string, object>; bindings: Record<string, Array<{ HostPort: string; HostIp?: string }>> } {
   const exposed: Record<string, object> = {};
   const bindings: Record<string, Array<{ HostPort: string; HostIp?: string }>> = {};
-  for (const p of spec.ports) {
+  for (const p of ports) {
     exposed[portKey(p)] = {};
     (bindings[portKey(p)] ??= []).push({ HostPort: String(p.hostPort), ...(p.hostIp ? { HostIp: p.hostIp } : {}) });
   }
+  return { exposed, bindings };
+}
+
+/** The create request Docker gets for a spec. Exposed for tests of the mapping. */
+export function createRequestOf(spec: z.output<typeof gatewayContainerSpecSchema>, platform: NodeJS.Platform): Docker.ContainerCreateOptions {
+  const { exposed, bindings } = publishedPorts(spec.ports);
   return {
     ...(spec.name ? { name: spec.name } : {}),
     Image: spec.image,
