@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { z } from 'zod';
-import { findByLabels, inspectContainer, publishedPorts, translate } from './containers.ts';
+import { baseCreateRequest, findByLabels, inspectContainer, publishedPorts, translate } from './containers.ts';
 import { LABEL_COMPONENT, LABEL_MANAGED } from './labels.ts';
 import { assertPortsFree } from './port-check.ts';
 import type { ContainerInfo } from './types.ts';
@@ -33,12 +33,7 @@ export function componentCreateRequestOf(spec: z.output<typeof componentContaine
   const { exposed, bindings } = publishedPorts(spec.ports);
   const { [LABEL_MANAGED]: _gateway, ...extra } = spec.labels;
   return {
-    ...(spec.name ? { name: spec.name } : {}),
-    Image: spec.image,
-    ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
-    ...(spec.cmd ? { Cmd: spec.cmd } : {}),
-    ...(spec.user ? { User: spec.user } : {}),
-    Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+    ...baseCreateRequest(spec),
     Labels: { ...extra, [LABEL_COMPONENT]: spec.component },
     ExposedPorts: exposed,
     HostConfig: {

@@ -55,9 +55,8 @@ export function publishedPorts(ports: PortBinding[]): { exposed: Record<string, 
   return { exposed, bindings };
 }
 
-/** The create request Docker gets for a spec. Exposed for tests of the mapping. */
-export function createRequestOf(spec: z.output<typeof gatewayContainerSpecSchema>, platform: NodeJS.Platform): Docker.ContainerCreateOptions {
-  const { exposed, bindings } = publishedPorts(spec.ports);
+/** The fields every container of ours sets the same way, gateway or component. */
+export function baseCreateRequest(spec: { name?: string | undefined; image: string; entrypoint?: string[] | undefined; cmd?: string[] | undefined; user?: string | undefined; env: Record<string, string> }) {
   return {
     ...(spec.name ? { name: spec.name } : {}),
     Image: spec.image,
@@ -65,6 +64,14 @@ export function createRequestOf(spec: z.output<typeof gatewayContainerSpecSchema
     ...(spec.cmd ? { Cmd: spec.cmd } : {}),
     ...(spec.user ? { User: spec.user } : {}),
     Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+  };
+}
+
+/** The create request Docker gets for a spec. Exposed for tests of the mapping. */
+export function createRequestOf(spec: z.output<typeof gatewayContainerSpecSchema>, platform: NodeJS.Platform): Docker.ContainerCreateOptions {
+  const { exposed, bindings } = publishedPorts(spec.ports);
+  return {
+    ...baseCreateRequest(spec),
     Labels: { ...spec.labels, ...managedLabels(spec.instanceId, spec.profile) },
     ExposedPorts: exposed,
     HostConfig: {
