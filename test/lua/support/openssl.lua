@@ -25,34 +25,30 @@ local function digest_of(out)
   return assert(out:match("= (%x+)%s*$") or out:match("^(%x+)"), "no digest in openssl output: " .. out)
 end
 
-function _M.sha256_hex(data)
+--- `openssl dgst <args> -r` over data written to a temporary file, as a lowercase hex digest.
+local function dgst(args, data)
   local path = tmpfile(data)
-  local out = run("openssl dgst -sha256 -r " .. path)
+  local out = run("openssl dgst " .. args .. " -r " .. path)
   os.remove(path)
   return digest_of(out)
+end
+
+function _M.sha256_hex(data)
+  return dgst("-sha256", data)
 end
 
 function _M.md5_hex(data)
-  local path = tmpfile(data)
-  local out = run("openssl dgst -md5 -r " .. path)
-  os.remove(path)
-  return digest_of(out)
+  return dgst("-md5", data)
 end
 
 function _M.hmac_sha256_hex(key, data)
-  local path = tmpfile(data)
-  local out = run("openssl dgst -sha256 -mac HMAC -macopt hexkey:" .. to_hex(key) .. " -r " .. path)
-  os.remove(path)
-  return digest_of(out)
+  return dgst("-sha256 -mac HMAC -macopt hexkey:" .. to_hex(key), data)
 end
 
 --- The same through `openssl dgst -sha256 -hmac <key>`, for printable keys such as the hex MD5 one.
 function _M.hmac_sha256_hex_text_key(key, data)
   assert(key:match("^[%w]+$"), "printable keys only")
-  local path = tmpfile(data)
-  local out = run("openssl dgst -sha256 -hmac " .. key .. " -r " .. path)
-  os.remove(path)
-  return digest_of(out)
+  return dgst("-sha256 -hmac " .. key, data)
 end
 
 function _M.base64(data)
