@@ -29,6 +29,9 @@ export const AgentStatus = z.object({
 });
 export type AgentStatus = z.infer<typeof AgentStatus>;
 
+/** The nginx-Lua runtimes the stand-in plays (test/fixtures/images/apisix-standin/README.md). */
+export type StandinRuntime = 'apisix-runtime' | 'openresty';
+
 export interface TlsBundle {
   certificate: string;
   private_key: string;
@@ -97,6 +100,12 @@ export async function startStandinGateway(
     network?: string;
     /** Changes the rendered config.yaml, for tests of what the gateway does with a bad one. */
     editConfig?: (yaml: string) => string;
+    /** The runtime the stand-in plays (its README): apisix-runtime, as the official image, by default. */
+    runtime?: StandinRuntime;
+    /** Seconds during which the stand-in's Prometheus answers 500 after start (its default: 3, as APISIX 3.13). */
+    metricsWarmupS?: number;
+    /** The agent folder to mount (default: the one that ships). */
+    agentDir?: string;
   },
 ): Promise<StandinGateway> {
   const work = await mkdtemp(join(tmpdir(), 'gt-standin-'));
@@ -112,14 +121,17 @@ export async function startStandinGateway(
     // mkdtemp makes the folder 0700; the bind-mounted files themselves are what the container opens.
     await chmod(work, 0o755);
     const publish = { HostIp: '127.0.0.1', HostPort: '' };
+    const env = [`STANDIN_RUNTIME=${opts.runtime ?? 'apisix-runtime'}`];
+    if (opts.metricsWarmupS !== undefined) env.push(`STANDIN_METRICS_WARMUP_S=${opts.metricsWarmupS}`);
     const container = await docker.createContainer({
       Image: STANDIN_IMAGE,
+      Env: env,
       Labels: { [TEST_LABEL]: opts.runLabel },
       ExposedPorts: { '9080/tcp': {}, '7085/tcp': {}, '9091/tcp': {} },
       HostConfig: {
         Binds: [
           `${configFile}:/usr/local/apisix/conf/config.yaml:ro`,
-          `${PACKAGED_AGENT_DIR}:/cloud_lua_module:ro`,
+          `${opts.agentDir ?? PACKAGED_AGENT_DIR}:/cloud_lua_module:ro`,
           `${uidFile}:/usr/local/apisix/conf/apisix.uid:ro`,
         ],
         ExtraHosts: ['host.docker.internal:host-gateway'],

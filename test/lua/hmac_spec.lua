@@ -1,5 +1,9 @@
 local hmac = require("gateway_tray_agent.hmac")
 local openssl = require("support.openssl")
+local cjson = require("cjson")
+
+-- Captured from API7's module by a real APISIX 3.13 gateway (busted runs from the repository root).
+local VECTORS = os.getenv("GATEWAY_TRAY_VECTORS") or "../shared/vectors/api7-hmac.json"
 
 local function unhex(h)
   return (h:gsub("%x%x", function(b) return string.char(tonumber(b, 16)) end))
@@ -28,11 +32,25 @@ describe("hmac", function()
     end
   end)
 
-  it("derives the signing key as the hex MD5 of serial and instance id", function()
-    local key = hmac.signing_key("1A2B", "392306215415186327", openssl.md5_hex)
-    assert.equal(openssl.md5_hex("1A2B392306215415186327"), key)
-    assert.matches("^%x+$", key)
-    assert.equal(32, #key)
+  it("derives the signing key as md5_hex(SERIAL) followed by the instance id (PROTOCOL §2)", function()
+    local key = hmac.signing_key("7A3E34B1D34C18D40624829000ACFA2B", "392306215415186327", openssl.md5_hex)
+    assert.equal(openssl.md5_hex("7A3E34B1D34C18D40624829000ACFA2B") .. "392306215415186327", key)
+    assert.equal(32 + #"392306215415186327", #key)
+    -- Not the old, wrong reading md5_hex(serial .. id).
+    assert.not_equal(openssl.md5_hex("7A3E34B1D34C18D40624829000ACFA2B392306215415186327"), key)
+    -- SERIAL is BN_bn2hex's uppercase form, whatever case the caller has.
+    assert.equal(key, hmac.signing_key("7a3e34b1d34c18d40624829000acfa2b", "392306215415186327", openssl.md5_hex))
+  end)
+
+  it("reproduces the signatures API7's Cloud Lua Module sent on the wire", function()
+    local f = assert(io.open(VECTORS, "r"), "known-answer vectors at " .. VECTORS)
+    local doc = cjson.decode(f:read("*a"))
+    f:close()
+    assert.is_true(#doc.vectors >= 2)
+    for _, v in ipairs(doc.vectors) do
+      local key = hmac.signing_key(v.serial_hex, v.instance_id, openssl.md5_hex)
+      assert.equal(v.x_hmac_signature, hmac.signature(v.body, key, openssl.base64), v.path)
+    end
   end)
 
   it("signs bodies up to 8 KiB, as base64, and no larger ones", function()

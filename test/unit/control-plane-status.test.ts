@@ -71,6 +71,18 @@ test('a gateway whose config channel is down only heartbeats, unless it holds an
   assert.equal(reg.get('b')?.status, 'Only Heartbeats');
 });
 
+test('a gateway that does not know its config channel yet is not judged on a guess', () => {
+  const reg = new InstanceRegistry(new ManualClock(0), DEFAULT_THRESHOLDS, new WatchTracker());
+  reg.heartbeat(hb('u', { etcdReachable: undefined }));
+  assert.equal(reg.get('u')?.etcd_reachable, null, 'unknown is reported as unknown, not false');
+  assert.equal(reg.get('u')?.status, 'Healthy', 'and does not pass through Only Heartbeats');
+  reg.heartbeat(hb('u', { etcdReachable: false }));
+  assert.equal(reg.get('u')?.status, 'Only Heartbeats');
+  reg.heartbeat(hb('u', { etcdReachable: undefined }));
+  assert.equal(reg.get('u')?.etcd_reachable, false, 'a later unknown keeps the last known view');
+  assert.equal(reg.get('u')?.status, 'Only Heartbeats');
+});
+
 test('api_calls accumulate, certificate expiry is kept, and metrics fold into totals', () => {
   const reg = new InstanceRegistry(new ManualClock(0), DEFAULT_THRESHOLDS, new WatchTracker());
   reg.heartbeat(hb('c', { apiCalls: 5 }));

@@ -26,7 +26,8 @@ local state = {
 local settings
 local max_metrics_size = config.DEFAULT_MAX_METRICS_SIZE
 local config_version = 0
-local applied_revision = 0
+-- Unknown (nil) until APISIX's Prometheus has told it; a revision once applied stays applied.
+local applied_revision
 
 local function now()
   ngx.update_time()
@@ -88,6 +89,7 @@ local function heartbeat_once()
   end
   local dict = ngx.shared[_M.DICT]
   local calls = dict and dict:get(API_CALLS) or 0
+  -- Unknown when the scrape fails: then the heartbeat leaves etcd_reachable out.
   local text = scrape()
   local view = text and metrics.config_centre_view(text) or {}
   if view.applied_revision then
@@ -101,7 +103,7 @@ local function heartbeat_once()
     domain = settings.domain,
     version = config.apisix_version(),
     api_calls = calls,
-    etcd_reachable = view.etcd_reachable == true,
+    etcd_reachable = view.etcd_reachable,
     config_version = config_version,
     ports = settings.ports,
     applied_revision = applied_revision,
@@ -220,6 +222,9 @@ end
 function _M.start()
   state.run_id = identity.new_run_id()
   state.status_path = (ngx.config.prefix():gsub("/?$", "/")) .. "logs/agent-status.json"
+  local where = require("ngx.process").type()
+  ngx.log(ngx.NOTICE, "gateway-tray agent: started in the ", where == "worker" and ("worker " .. tostring(ngx.worker.id())) or where,
+    " process")
   if not ngx.shared[_M.DICT] then
     ngx.log(ngx.ERR, "gateway-tray agent: no lua_shared_dict '", _M.DICT,
       "': add it under nginx_config.http.custom_lua_shared_dict; api_calls will stay 0")

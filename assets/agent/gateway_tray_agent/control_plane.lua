@@ -1,11 +1,10 @@
 -- Requests to the control plane's data-plane endpoint (PROTOCOL §2): mutual TLS with the bundle named in
--- config.yaml, read afresh each time so a renewed certificate is used at once, and the instance headers
--- and HMAC signature on every request.
+-- config.yaml, read afresh each time so a renewed certificate is used at once (its connections are
+-- pooled apart from the old one's), and the instance headers and HMAC signature on every request.
 local http = require("gateway_tray_agent.http")
 local hmac = require("gateway_tray_agent.hmac")
 local cert = require("gateway_tray_agent.cert")
 local identity = require("gateway_tray_agent.identity")
-local ssl = require("ngx.ssl")
 
 local tostring = tostring
 
@@ -27,19 +26,14 @@ local function target_of(cp, instance_id)
   if not key_pem then
     return nil, "cannot read the client key " .. cp.key_file .. ": " .. tostring(kerr) .. BUNDLE_HINT
   end
-  local chain, cerr = ssl.parse_pem_cert(pem)
-  if not chain then
-    return nil, "TLS: the client certificate " .. cp.cert_file .. " is not valid PEM: " .. tostring(cerr)
-  end
-  local pkey, perr = ssl.parse_pem_priv_key(key_pem)
-  if not pkey then
-    return nil, "TLS: the client key " .. cp.key_file .. " is not a valid PEM key: " .. tostring(perr)
-  end
-  target.client_cert, target.client_key = chain, pkey
   local der = cert.pem_to_der(pem, ngx.decode_base64)
   local serial = der and cert.serial_hex(der)
-  local key = serial and hmac.signing_key(serial, instance_id, ngx.md5)
-  return target, nil, key
+  if not serial then
+    return nil, "TLS: the client certificate " .. cp.cert_file .. " is not a PEM certificate" .. BUNDLE_HINT
+  end
+  -- PEM strings: tlshandshake takes them as they are; the setclientcert path parses them itself.
+  target.client_cert, target.client_key = pem, key_pem
+  return target, nil, hmac.signing_key(serial, instance_id, ngx.md5)
 end
 
 --- POSTs a JSON body. `who` = {instance_id, run_id}. Returns {status, headers, body} or nil and an error.

@@ -15,7 +15,10 @@ local function json_array(list)
   return cjson.encode(list)
 end
 
---- The JSON body. `s` holds every field of §2.1.
+--- The JSON body. `s` holds every field of §2.1. `etcd_reachable` and `applied_revision` are left out
+-- while unknown (nil): a failed scrape of APISIX's Prometheus, which real APISIX 3.13 answers with 500
+-- for its first seconds, says nothing about the config centre, and the control plane must not take a
+-- guess for a fact.
 function _M.payload(s)
   local body = cjson.encode({
     id = s.id,
@@ -24,9 +27,9 @@ function _M.payload(s)
     domain = s.domain,
     version = s.version,
     api_calls = s.api_calls or 0,
-    etcd_reachable = s.etcd_reachable == true,
+    etcd_reachable = s.etcd_reachable,
     config_version = s.config_version or 0,
-    applied_revision = s.applied_revision or 0,
+    applied_revision = s.applied_revision,
     agent_version = s.agent_version,
   })
   return body:sub(1, -2) .. ',"ports":' .. json_array(s.ports or {}) .. "}"

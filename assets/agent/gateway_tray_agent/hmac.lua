@@ -1,5 +1,7 @@
 -- HMAC-SHA256 (RFC 2104) and the request signature of PROTOCOL §2:
--- base64(HMAC-SHA256(body, key = lowercase hex MD5(certificate serial .. instance id))).
+-- base64(HMAC-SHA256(body, key = md5_hex(SERIAL) .. instance_id)), SERIAL being the certificate's serial
+-- as OpenSSL's BN_bn2hex writes it. This is the key API7's Cloud Lua Module derives, so that a control
+-- plane checking signatures treats both agents alike.
 local sha256 = require("gateway_tray_agent.sha256")
 local bit = require("bit")
 local bxor = bit.bxor
@@ -30,10 +32,11 @@ function _M.sha256_hex(key, msg)
   return sha256.to_hex(_M.sha256(key, msg))
 end
 
---- The signing key: lowercase hex MD5 of the serial (as written by cert.serial_hex) and the id.
--- `md5_hex` is ngx.md5 in nginx; passed in so the pure part stays testable.
+--- The signing key: 32 lowercase hex digits of MD5(serial), then the instance id, appended after
+-- hashing (not hashed with the serial). `serial_hex` as cert.serial_hex writes it (uppercase);
+-- `md5_hex` is ngx.md5 in nginx, passed in so the pure part stays testable.
 function _M.signing_key(serial_hex, instance_id, md5_hex)
-  return md5_hex(serial_hex .. instance_id)
+  return md5_hex(serial_hex:upper()) .. instance_id
 end
 
 --- The X-HMAC-SIGNATURE value for `body`, or nil when the body is too big to be signed.

@@ -41,9 +41,15 @@ apisix.http_init_worker = function(...)
   return unpack(res, 1, res.n)
 end
 
+-- Before APISIX's own log phase, which hands api_ctx back to its table pool. An API call is a request
+-- that matched a route (PROTOCOL §6): what APISIX's Prometheus counts under a route once the control
+-- plane's global rule enables the plugin everywhere, so both counts agree.
 local old_log_phase = apisix.http_log_phase
 apisix.http_log_phase = function(...)
-  pcall(agent.count_request)
+  local api_ctx = ngx.ctx.api_ctx
+  if api_ctx and api_ctx.matched_route then
+    pcall(agent.count_request)
+  end
   return old_log_phase(...)
 end
 

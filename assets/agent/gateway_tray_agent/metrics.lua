@@ -95,7 +95,12 @@ end
 function _M.config_centre_view(text)
   local reachable = _M.sample_value(text, "apisix_etcd_reachable")
   local revision = _M.sample_value(text, "apisix_etcd_modify_indexes", 'key="max_modify_index"')
-  return { etcd_reachable = reachable == 1, applied_revision = revision }
+  -- A missing sample is unknown (nil), not false.
+  local view = { applied_revision = revision }
+  if reachable ~= nil then
+    view.etcd_reachable = reachable == 1
+  end
+  return view
 end
 
 return _M

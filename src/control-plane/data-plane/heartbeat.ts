@@ -51,7 +51,7 @@ export function acceptHeartbeat(
     runId,
     ports: hb.ports,
     apiCalls: hb.api_calls ?? 0,
-    etcdReachable: hb.etcd_reachable ?? false,
+    etcdReachable: hb.etcd_reachable,
     configVersion: hb.config_version,
     appliedRevision: hb.applied_revision,
     certSerial: peer.serial,

@@ -11,7 +11,8 @@ export const InstanceRecord = z.object({
   runId: z.string(),
   ports: z.array(z.string()),
   apiCalls: z.number(),
-  etcdReachable: z.boolean(),
+  /** null until the gateway has said. */
+  etcdReachable: z.boolean().nullable(),
   configVersion: z.number(),
   appliedRevision: z.number(),
   registeredAtMs: z.number(),
@@ -38,7 +39,8 @@ export interface GatewayInstance {
   domain: string;
   api_calls: number;
   version: string;
-  etcd_reachable: boolean;
+  /** null while the gateway does not know yet (its first heartbeats after start). */
+  etcd_reachable: boolean | null;
   config_version: number;
   last_seen_time: string;
   register_time: string;

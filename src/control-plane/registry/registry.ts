@@ -16,7 +16,8 @@ export interface HeartbeatInput {
   runId?: string | undefined;
   ports?: string[] | undefined;
   apiCalls: number;
-  etcdReachable: boolean;
+  /** The gateway's own view of the config centre; undefined when it does not know (PROTOCOL §6). */
+  etcdReachable: boolean | undefined;
   configVersion?: number | undefined;
   appliedRevision?: number | undefined;
   certSerial: string;
@@ -63,7 +64,8 @@ export class InstanceRegistry {
       runId: hb.runId ?? prev?.runId ?? '',
       ports: hb.ports ?? prev?.ports ?? [],
       apiCalls: (prev?.apiCalls ?? 0) + hb.apiCalls,
-      etcdReachable: hb.etcdReachable,
+      // An unknown view keeps the last known one: a failed scrape says nothing about the config centre.
+      etcdReachable: hb.etcdReachable ?? prev?.etcdReachable ?? null,
       configVersion: hb.configVersion ?? prev?.configVersion ?? 0,
       appliedRevision: hb.appliedRevision ?? prev?.appliedRevision ?? 0,
       registeredAtMs: prev?.registeredAtMs ?? now,
@@ -156,7 +158,8 @@ export class InstanceRegistry {
       config_version: r.configVersion,
       last_seen_time: new Date(r.lastSeenMs).toISOString(),
       register_time: new Date(r.registeredAtMs).toISOString(),
-      status: instanceStatus(now - r.lastSeenMs, r.etcdReachable || watchOpen, this.thresholds),
+      // Not yet judged (null) is no failure: the instance must not pass through Only Heartbeats on a guess.
+      status: instanceStatus(now - r.lastSeenMs, r.etcdReachable !== false || watchOpen, this.thresholds),
       cert_not_after: new Date(r.certNotAfterMs).toISOString(),
       applied_revision: r.appliedRevision,
       agent_version: r.agentVersion,

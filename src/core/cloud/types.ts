@@ -43,7 +43,8 @@ export const GatewayInstance = z.looseObject({
   domain: z.string(),
   api_calls: z.number(),
   version: z.string(),
-  etcd_reachable: z.boolean(),
+  /** null while the gateway does not know yet. */
+  etcd_reachable: z.boolean().nullable(),
   config_version: z.union([z.number(), z.string()]),
   last_seen_time: z.string(),
   register_time: z.string(),
