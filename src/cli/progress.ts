@@ -26,16 +26,28 @@ function stepOf(stage: LaunchStage): string {
 
 const MARK: Record<LaunchProgress['status'], string> = { start: '…', progress: '…', done: '✓', skipped: '–' };
 
-/** One plain line for a progress event (logs, CI, pipes). Pull progress only at whole 25 % steps. */
+/** Bytes so far of the image pull or of the module download, whichever this event carries. */
+function transferOf(p: LaunchProgress): { percent: number; currentBytes: number; totalBytes: number } | undefined {
+  return p.pull ?? p.download;
+}
+
+function megabytes(t: { currentBytes: number; totalBytes: number }): string {
+  const mb = (n: number): string => (n / 1e6).toFixed(1);
+  return t.totalBytes > 0 ? `${mb(t.currentBytes)}/${mb(t.totalBytes)} MB` : `${mb(t.currentBytes)} MB`;
+}
+
+/** One plain line for a progress event (logs, CI, pipes). Pull and download progress only at whole 25 % steps. */
 export function plainLine(p: LaunchProgress): string {
-  const percent = p.pull ? ` ${p.pull.percent}%` : '';
+  const t = transferOf(p);
+  const percent = t ? ` ${t.percent}%` : '';
   return `${stepOf(p.stage)} ${STAGE_TITLES[p.stage]}: ${p.status === 'done' ? 'done' : p.status}${percent} - ${p.message}`;
 }
 
 /** The line a terminal shows for a stage, redrawn in place while the stage runs. */
 export function ttyLine(p: LaunchProgress, columns = 100): string {
   const head = `${MARK[p.status]} ${stepOf(p.stage)} ${STAGE_TITLES[p.stage].padEnd(24)}`;
-  const body = p.pull && p.status === 'progress' ? `${renderBar(p.pull.percent)} ${(p.pull.currentBytes / 1e6).toFixed(1)}/${(p.pull.totalBytes / 1e6).toFixed(1)} MB` : p.message;
+  const t = transferOf(p);
+  const body = t && p.status === 'progress' ? `${renderBar(t.percent)} ${megabytes(t)}` : p.message;
   const line = `${head} ${body}`;
   return line.length > columns - 1 ? `${line.slice(0, columns - 2)}…` : line;
 }
@@ -50,8 +62,9 @@ export function createProgressReporter(stream: ProgressStream, opts: { quiet?: b
     let lastQuarter = -1;
     return {
       update(p) {
-        if (p.status === 'progress' && p.pull) {
-          const quarter = Math.floor(p.pull.percent / 25);
+        const t = transferOf(p);
+        if (p.status === 'progress' && t) {
+          const quarter = Math.floor(t.percent / 25);
           if (quarter === lastQuarter) return;
           lastQuarter = quarter;
         } else if (p.status === 'progress') {

@@ -9,6 +9,10 @@
  */
 import { z } from 'zod';
 import type { GatewayStatus } from '../core/status/gateway-status.ts';
+import { moduleSettingSchema, type ModuleKind } from '../core/module/module-setting.ts';
+
+/** The module setting's rules, for the renderer to check a URL as it is typed (the core checks again). */
+export { MODULE_KEYWORDS, moduleSettingSchema } from '../core/module/module-setting.ts';
 
 // ---------------------------------------------------------------------------------------------- shapes
 
@@ -87,7 +91,7 @@ const routeId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a route id is 1-64 le
 const noArgs = z.undefined();
 
 export const addProfileSchema = z.discriminatedUnion('kind', [
-  z.object({ name: profileName, kind: z.literal('local'), image: image.optional(), ports: portsInput.optional() }).strict(),
+  z.object({ name: profileName, kind: z.literal('local'), image: image.optional(), ports: portsInput.optional(), module: moduleSettingSchema.optional() }).strict(),
   z
     .object({
       name: profileName,
@@ -97,13 +101,22 @@ export const addProfileSchema = z.discriminatedUnion('kind', [
       token: z.string().min(1).max(8192),
       image: image.optional(),
       ports: portsInput.optional(),
+      /** auto, open-agent, api7 or a module tarball URL (src/core/module/module-setting.ts). */
+      module: moduleSettingSchema.optional(),
     })
     .strict(),
 ]);
 export type AddProfileArg = z.infer<typeof addProfileSchema>;
 
 export const updateProfileSchema = z
-  .object({ name: profileName, image: image.optional(), ports: portsInput.optional(), apiUrl: z.url().max(2048).optional(), token: z.string().min(1).max(8192).optional() })
+  .object({
+    name: profileName,
+    image: image.optional(),
+    ports: portsInput.optional(),
+    apiUrl: z.url().max(2048).optional(),
+    token: z.string().min(1).max(8192).optional(),
+    module: moduleSettingSchema.optional(),
+  })
   .strict();
 export type UpdateProfileArg = z.infer<typeof updateProfileSchema>;
 
@@ -127,6 +140,8 @@ export interface ProfileView {
   apiUrl?: string;
   image: string;
   ports: { proxyHttp: number; proxyHttps: number; control: number; prometheus: number };
+  /** The module setting: auto, open-agent, api7 or a module tarball URL. */
+  module: string;
   isDefault: boolean;
   /** Cloud profiles: whether a token is stored (the token itself never leaves the core). */
   hasToken?: boolean;
@@ -153,6 +168,8 @@ export interface LaunchProgressEvent {
   status: 'start' | 'progress' | 'done' | 'skipped';
   message: string;
   pull?: { percent: number; currentBytes: number; totalBytes: number; layers: { total: number; done: number } };
+  /** API7's module being downloaded; totalBytes is 0 when the server sent no length. */
+  download?: { percent: number; currentBytes: number; totalBytes: number };
 }
 
 export interface LaunchOutcome {
@@ -160,6 +177,8 @@ export interface LaunchOutcome {
   containerId: string;
   instanceId: string;
   image: string;
+  /** The Lua module the gateway runs. */
+  module?: ModuleKind;
   registeredAt?: string;
   durationMs: number;
 }

@@ -46,6 +46,17 @@ test('with the right token it is kept in the secret store, never in a settings f
   }
 });
 
+test("the profile's module setting: auto by default, changed through the app, kept in settings", async () => {
+  assert.equal((await service.handlers.listProfiles(undefined, caller)).find((p) => p.name === 'team')?.module, 'auto');
+  const changed = await service.handlers.updateProfile({ name: 'team', module: 'api7' }, caller);
+  assert.equal(changed.module, 'api7');
+  const settings = JSON.parse(await readFile(join(home, 'settings.json'), 'utf8')) as { version: number; profiles: Record<string, { module: string }> };
+  assert.equal(settings.version, 3);
+  assert.equal(settings.profiles.team?.module, 'api7');
+  await assert.rejects(service.handlers.updateProfile({ name: 'team', module: 'cloud' }, caller), /module: the module is one of auto, open-agent, api7/);
+  assert.equal((await service.handlers.updateProfile({ name: 'team', module: 'auto' }, caller)).module, 'auto');
+});
+
 test('switching to it re-opens the session on the cloud control plane', async () => {
   const used = await service.handlers.useProfile({ name: 'team' }, caller);
   assert.equal(used.isDefault, true);

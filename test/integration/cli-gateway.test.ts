@@ -103,12 +103,14 @@ test('with `gateway-tray control-plane` running: launch, status --json healthy, 
 
   const launched = await cli(home, ['launch', '--image', STANDIN_IMAGE, '--json']);
   assert.equal(launched.code, 0, launched.stderr);
-  const result = JSON.parse(launched.stdout) as { instanceId: string; containerId: string; adopted: boolean; registeredAt: string };
+  const result = JSON.parse(launched.stdout) as { instanceId: string; containerId: string; adopted: boolean; registeredAt: string; module: string };
   instanceIds.push(result.instanceId);
   assert.equal(result.adopted, false);
   assert.ok(result.registeredAt);
-  assert.match(launched.stderr, /^\[1\/8\] Control plane: done - http:\/\/127\.0\.0\.1:\d+$/m, 'plain progress lines when stderr is not a terminal');
-  assert.match(launched.stderr, /^\[8\/8\] Registration: done/m);
+  assert.equal(result.module, 'open-agent');
+  assert.match(launched.stderr, /^\[1\/9\] Control plane: done - http:\/\/127\.0\.0\.1:\d+$/m, 'plain progress lines when stderr is not a terminal');
+  assert.match(launched.stderr, /^\[5\/9\] Gateway module: done - Gateway Tray's open agent/m);
+  assert.match(launched.stderr, /^\[9\/9\] Registration: done/m);
 
   const status = await cli(home, ['status', '--json']);
   assert.equal(status.code, 0, status.stderr);

@@ -34,7 +34,8 @@ test('launch goes to registered, with the container laid out as PROTOCOL §4 say
   assert.equal(result.adopted, false);
   assert.equal(result.instanceId, readInstanceId(w.home, 'local'));
   const stagesDone = progress.filter((p) => p.status === 'done').map((p) => p.stage);
-  assert.deepEqual(stagesDone, ['preflight', 'resolve', 'certificate', 'files', 'image', 'container', 'register']);
+  assert.deepEqual(stagesDone, ['preflight', 'resolve', 'certificate', 'module', 'files', 'image', 'container', 'register']);
+  assert.equal(result.module, 'open-agent', "the local control plane's template names our hook");
 
   // Both sides agree.
   const instance = await w.h.client.instance(result.clusterId, result.instanceId);
@@ -47,6 +48,7 @@ test('launch goes to registered, with the container laid out as PROTOCOL §4 say
   const info = await w.docker.getContainer(result.containerId).inspect();
   assert.equal(info.Config.Labels['io.gateway-tray.instance-id'], result.instanceId);
   assert.equal(info.Config.Labels[TEST_LABEL], w.run);
+  assert.equal(info.Config.Labels['io.gateway-tray.module'], 'open-agent');
   const bindings = info.HostConfig.PortBindings as Record<string, Array<{ HostIp: string; HostPort: string }>>;
   assert.deepEqual(bindings['9080/tcp'], [{ HostIp: '127.0.0.1', HostPort: String(w.profile.ports.proxyHttp) }]);
   assert.deepEqual(bindings['9090/tcp'], [{ HostIp: '127.0.0.1', HostPort: String(w.profile.ports.control) }]);
@@ -71,9 +73,11 @@ test('launching again adopts the running gateway and creates nothing', async () 
   const before = await w.engine.findManaged({ profile: 'local' });
   const second = await launchGateway(w.ctx());
   assert.equal(second.adopted, true);
-  const afterList = await w.engine.findManaged({ profile: 'local' });
+  assert.equal(second.module, 'open-agent', 'an adopted gateway reports the module of its label');
+  // Only this run's containers: other test runs on the same daemon may hold "local" containers of their own.
+  const afterList = (await w.engine.findManaged({ profile: 'local' })).filter((c) => c.labels[TEST_LABEL] === w.run);
   assert.deepEqual(afterList.map((c) => c.id).sort(), before.filter((c) => c.labels[TEST_LABEL] === w.run).map((c) => c.id).sort());
-  assert.equal(second.containerId, afterList.find((c) => c.labels[TEST_LABEL] === w.run)?.id);
+  assert.equal(second.containerId, afterList[0]?.id);
 });
 
 test('a restarted core (fresh engine, store and client objects) adopts the running gateway', async () => {

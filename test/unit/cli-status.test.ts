@@ -15,7 +15,7 @@ test('a healthy gateway: ids, registration, heartbeat age and certificate, and n
     now,
     profile: 'local',
     engine: { ready: true, endpoint: 'unix:///var/run/docker.sock' },
-    container: { id: 'a1a060779a18ffff', state: 'running', startedAt: now - 60_000 },
+    container: { id: 'a1a060779a18ffff', state: 'running', startedAt: now - 60_000, module: 'api7' },
     agent: null,
     instance: { status: 'Healthy', registerTime: '2026-05-01T09:59:00Z', lastSeenTime: '2026-05-01T09:59:55Z' },
     certificate: { notBefore: now - 1000, notAfter: now + 90 * 86_400_000, needsRenewal: false },
@@ -24,6 +24,7 @@ test('a healthy gateway: ids, registration, heartbeat age and certificate, and n
   const lines = describeStatus(s);
   assert.equal(lines[0], 'Gateway: Healthy (local)');
   assert.ok(lines.includes('  Container          a1a060779a18'));
+  assert.ok(lines.includes('  Module             api7'), 'the module the container runs');
   assert.ok(lines.includes('  Last heartbeat     2026-05-01T09:59:55Z (5 s ago)'));
   assert.equal(lines.filter((l) => l.includes('heartbeat')).length, 1, 'the heartbeat is shown once');
   assert.ok(!lines.includes('What to do:'));

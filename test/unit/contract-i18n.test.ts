@@ -14,7 +14,8 @@ test('t() fills placeholders and leaves unknown ones visible', () => {
 test('every state, action and stage the core can report has a string', () => {
   for (const s of ['stopped', 'starting', 'healthy', 'degraded', 'lost', 'error']) assert.ok(isMessageKey(`state.${s}`), s);
   for (const a of ['launch', 'restart', 'stop', 'renew-cert', 'show-logs', 'start-docker', 'retry']) assert.ok(isMessageKey(`action.${a}`), a);
-  for (const s of ['control-plane', 'preflight', 'resolve', 'certificate', 'files', 'image', 'container', 'register']) assert.ok(isMessageKey(`stage.${s}`), s);
+  for (const s of ['control-plane', 'preflight', 'resolve', 'certificate', 'module', 'files', 'image', 'container', 'register']) assert.ok(isMessageKey(`stage.${s}`), s);
+  for (const m of ['open-agent', 'api7', 'unknown']) assert.ok(isMessageKey(`dash.module.${m}`), m);
 });
 
 function files(dir: string): string[] {

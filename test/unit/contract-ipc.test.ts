@@ -25,6 +25,14 @@ test('every channel string is derived from its name, and all are distinct', () =
   assert.ok(!isInvokeName('__proto__'));
 });
 
+test("the profile's module setting crosses IPC validated by the contract's schema", () => {
+  assert.deepEqual(parseArg('addProfile', { name: 'c', kind: 'cloud', apiUrl: 'https://x.example', token: 't', module: 'api7' }), { name: 'c', kind: 'cloud', apiUrl: 'https://x.example', token: 't', module: 'api7' });
+  assert.equal(parseArg('updateProfile', { name: 'c', module: 'https://mirror.example/cloud_module_beta.tar.gz' }).module, 'https://mirror.example/cloud_module_beta.tar.gz');
+  assert.equal(parseArg('addProfile', { name: 'l', kind: 'local', module: 'open-agent' }).module, 'open-agent');
+  assert.throws(() => parseArg('updateProfile', { name: 'c', module: 'cloud' }), (e: unknown) => e instanceof ContractError && /module: the module is one of auto, open-agent, api7, or the http\(s\) URL of a module tarball/.test(e.message));
+  assert.throws(() => parseArg('addProfile', { name: 'l', kind: 'local', module: 'javascript:alert(1)' }), /module/);
+});
+
 test('arguments are validated with the channel schema', () => {
   assert.equal(parseArg('getStatus', undefined), undefined);
   assert.throws(() => parseArg('getStatus', { extra: 1 }), (e: unknown) => e instanceof ContractError && e.code === 'bad-argument');

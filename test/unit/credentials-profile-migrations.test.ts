@@ -7,7 +7,9 @@ import {
   migrations,
   portsFromV1,
   settingsV1Schema,
+  settingsV2Schema,
   v1ToV2,
+  v2ToV3,
 } from '../../src/core/credentials/profile-migrations.ts';
 import { SETTINGS_VERSION, settingsSchema } from '../../src/core/credentials/profile-schema.ts';
 
@@ -56,7 +58,7 @@ describe('settings migrations', () => {
           },
         },
       });
-      assert.equal(settingsSchema.safeParse(v2).success, true);
+      assert.equal(settingsV2Schema.safeParse(v2).success, true);
     });
 
     test('a v1 port equal to a new default pushes that default to the next free port', () => {
@@ -64,22 +66,63 @@ describe('settings migrations', () => {
       assert.deepEqual(portsFromV1(9443), { proxyHttp: 9443, proxyHttps: 9444, control: 9090, prometheus: 9091 });
     });
 
-    test('migrateSettings reports where it started', () => {
+    test('migrateSettings reports where it started, and climbs to the current version', () => {
       const result = migrateSettings(v1File);
       assert.equal(result.fromVersion, 1);
-      assert.equal(result.settings.version, 2);
+      assert.equal(result.settings.version, 3);
+      assert.equal(result.settings.profiles.work?.module, 'auto');
     });
   });
 
-  test('a current file passes through unchanged', () => {
-    const current = v1ToV2(settingsV1Schema.parse(v1File));
-    assert.deepEqual(migrateSettings(structuredClone(current)), { settings: current, fromVersion: 2 });
+  describe('v2 -> v3', () => {
+    const v2File = v1ToV2(settingsV1Schema.parse(v1File));
+
+    test('the v2 fixture is a valid v2 file and not a valid v3 file', () => {
+      assert.equal(settingsV2Schema.safeParse(v2File).success, true);
+      assert.equal(settingsSchema.safeParse(v2File).success, false);
+    });
+
+    test('gives every profile module "auto" and changes nothing else', () => {
+      const v3 = v2ToV3(settingsV2Schema.parse(structuredClone(v2File)));
+      assert.deepEqual(v3, {
+        version: 3,
+        defaultProfile: 'work',
+        profiles: {
+          local: { ...v2File.profiles.local!, module: 'auto' },
+          work: { ...v2File.profiles.work!, module: 'auto' },
+        },
+      });
+      assert.equal(settingsSchema.safeParse(v3).success, true);
+    });
+
+    test('a v2 file that already has a module field is not a v2 file', () => {
+      const odd = structuredClone(v2File) as { profiles: Record<string, Record<string, unknown>> };
+      odd.profiles.local!.module = 'api7';
+      assert.throws(() => migrateSettings(odd), /settings version 2: profiles\.local/);
+    });
+
+    test('migrateSettings from v2 reports version 2', () => {
+      const result = migrateSettings(structuredClone(v2File));
+      assert.equal(result.fromVersion, 2);
+      assert.equal(result.settings.profiles.local?.module, 'auto');
+    });
+  });
+
+  test('a current file passes through unchanged, and its module may be a keyword or a tarball URL', () => {
+    const current = v2ToV3(v1ToV2(settingsV1Schema.parse(v1File)));
+    current.profiles.work = { ...current.profiles.work!, module: 'https://modules.example/cloud_module_beta.tar.gz' };
+    assert.deepEqual(migrateSettings(structuredClone(current)), { settings: current, fromVersion: 3 });
+    for (const bad of ['cloud', 'ftp://x/y.tgz', 'https://user:pw@x/y.tgz', '']) {
+      const broken = structuredClone(current);
+      broken.profiles.work = { ...broken.profiles.work!, module: bad };
+      assert.throws(() => migrateSettings(broken), /settings version 3: profiles\.work\.module: the module is one of auto, open-agent, api7/, bad);
+    }
   });
 
   test('a future version is refused with a clear error, not reshaped', () => {
-    assert.throws(() => migrateSettings({ version: 3, profiles: {} }, '/x/settings.json'), (error: Error) => {
+    assert.throws(() => migrateSettings({ version: 4, profiles: {} }, '/x/settings.json'), (error: Error) => {
       assert.ok(error instanceof SettingsVersionError);
-      assert.match(error.message, /\/x\/settings\.json was written by a newer Gateway Tray \(settings version 3; this one understands up to 2\)/);
+      assert.match(error.message, /\/x\/settings\.json was written by a newer Gateway Tray \(settings version 4; this one understands up to 3\)/);
       assert.match(error.message, /Upgrade Gateway Tray/);
       return true;
     });

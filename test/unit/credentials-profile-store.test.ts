@@ -29,8 +29,9 @@ describe('ProfileStore: first run', () => {
       image: 'apache/apisix:3.13.0-debian',
       ports: { proxyHttp: 9080, proxyHttps: 9443, control: 9090, prometheus: 9091 },
       options: { autoRenewCert: true },
+      module: 'auto',
     });
-    assert.equal(readSettings().version, 2);
+    assert.equal(readSettings().version, 3);
     assert.equal(mode(settingsPath()), 0o600);
     assert.deepEqual(store.takeNotices(), []);
   });
@@ -53,6 +54,7 @@ describe('ProfileStore: add, update, use, remove', () => {
       image: 'apache/apisix:3.13.0-debian',
       ports: { proxyHttp: 8080, proxyHttps: 9443, control: 9090, prometheus: 9091 },
       options: { autoRenewCert: true },
+      module: 'auto',
     });
     assert.deepEqual(store.get('work'), work);
     assert.equal(mode(settingsPath()), 0o600, 'conf keeps the mode on later writes');
@@ -104,6 +106,18 @@ describe('ProfileStore: add, update, use, remove', () => {
     assert.throws(() => store.update('work', { kind: 'local' }), /Unrecognized key/);
   });
 
+  test('the module setting: added, changed, and a bad value refused naming the allowed ones', () => {
+    const store = new ProfileStore({ home });
+    const team = store.add({ name: 'team', kind: 'cloud', apiUrl: 'https://api.example.com', module: 'api7' });
+    assert.equal(team.module, 'api7');
+    assert.equal(store.update('team', { module: 'https://mirror.example/cloud_module_beta.tar.gz' }).module, 'https://mirror.example/cloud_module_beta.tar.gz');
+    assert.equal(store.update('team', { module: 'open-agent' }).module, 'open-agent');
+    assert.equal(store.update('team', { image: 'apisix' }).module, 'open-agent', 'other changes keep it');
+    assert.throws(() => store.add({ name: 'x', kind: 'local', module: 'cloud' }), /Invalid profile: module: the module is one of auto, open-agent, api7, or the http\(s\) URL of a module tarball/);
+    assert.throws(() => store.update('team', { module: 'file:///tmp/m.tgz' }), /module: the module is one of/);
+    assert.equal(store.get('team').module, 'open-agent', 'a refused change leaves the stored value');
+  });
+
   test('use sets the default and refuses unknown names', () => {
     const store = new ProfileStore({ home });
     store.add({ name: 'work', kind: 'cloud', apiUrl: 'https://api.example.com' });
@@ -145,16 +159,17 @@ describe('ProfileStore: files from elsewhere', () => {
     writeFileSync(settingsPath(), text, { mode: 0o644 });
     const store = new ProfileStore({ home });
     assert.deepEqual(store.get('local').ports, { proxyHttp: 8000, proxyHttps: 9443, control: 9090, prometheus: 9091 });
-    assert.equal(readSettings().version, 2);
+    assert.equal(store.get('local').module, 'auto');
+    assert.equal(readSettings().version, 3);
     assert.equal(mode(settingsPath()), 0o600);
     assert.equal(readFileSync(`${settingsPath()}.v1.bak`, 'utf8'), text);
     assert.equal(mode(`${settingsPath()}.v1.bak`), 0o600);
   });
 
   test('a file from a newer version is refused and left byte for byte', () => {
-    const text = JSON.stringify({ version: 3, defaultProfile: 'local', profiles: {}, somethingNew: true });
+    const text = JSON.stringify({ version: 4, defaultProfile: 'local', profiles: {}, somethingNew: true });
     writeFileSync(settingsPath(), text);
-    assert.throws(() => new ProfileStore({ home }), (error: Error) => error instanceof SettingsVersionError && /settings version 3/.test(error.message));
+    assert.throws(() => new ProfileStore({ home }), (error: Error) => error instanceof SettingsVersionError && /settings version 4/.test(error.message));
     assert.equal(readFileSync(settingsPath(), 'utf8'), text);
     assert.deepEqual(readdirSync(home), ['settings.json']);
   });
@@ -226,7 +241,7 @@ describe('settings JSON schema', () => {
       ['a token in a profile', { ...initialSettings(), profiles: { local: { ...initialSettings().profiles.local, token: 'x' } } }],
       ['an upper-case profile name', { ...initialSettings(), profiles: { Local: initialSettings().profiles.local } }],
       ['a port out of range', { ...initialSettings(), profiles: { local: { ...initialSettings().profiles.local, ports: { proxyHttp: 0, proxyHttps: 1, control: 2, prometheus: 3 } } } }],
-      ['another version', { ...initialSettings(), version: 3 }],
+      ['another version', { ...initialSettings(), version: 4 }],
       ['a missing default', { version: 2, profiles: {} }],
     ];
     for (const [what, value] of bad) assert.throws(() => (conf.store = value as never), /Config schema violation/, what);

@@ -5,6 +5,7 @@ import { firstHost } from '../../src/core/gateway/bridge-gateway.ts';
 import { gatewayContainerSpec, portBindings } from '../../src/core/gateway/container-spec.ts';
 import { userFromPasswd } from '../../src/core/gateway/gateway-user.ts';
 import { containerNameFor, instancePaths } from '../../src/core/gateway/paths.ts';
+import { moduleMounts } from '../../src/core/module/choose-module.ts';
 
 const ID = '3f2a0b1c-1111-4222-8333-944445555666';
 
@@ -20,7 +21,7 @@ test('proxy ports on loopback by default, control and prometheus on loopback alw
   assert.deepEqual(exposed.map((b) => b.hostIp), ['0.0.0.0', '0.0.0.0', '127.0.0.1', '127.0.0.1']);
 });
 
-test('the spec mounts config, id and agent read-only, labels the instance, and adds host.docker.internal on Linux', () => {
+test('the spec mounts config, id and agent read-only, labels the instance and its module, and adds host.docker.internal on Linux', () => {
   const paths = instancePaths('/home/u/.gateway-tray', 'local', 'default');
   assert.equal(paths.configFile, '/home/u/.gateway-tray/instances/local/default/config.yaml');
   assert.equal(paths.uidFile, '/home/u/.gateway-tray/instances/local/default/apisix.uid');
@@ -31,7 +32,8 @@ test('the spec mounts config, id and agent read-only, labels the instance, and a
     instanceId: ID,
     containerName: containerNameFor('local', 'default', ID),
     paths,
-    agentDir: '/opt/gt/assets/agent',
+    moduleMounts: moduleMounts('open-agent', '/opt/gt/assets/agent'),
+    module: 'open-agent',
     bindings: portBindings({ http: 1, https: 2, control: 3, prometheus: 4 }),
     labels: { 'io.gateway-tray.test-run': 'x' },
   });
@@ -46,7 +48,30 @@ test('the spec mounts config, id and agent read-only, labels the instance, and a
   assert.equal(req.Labels?.['io.gateway-tray.instance-id'], ID);
   assert.equal(req.Labels?.['io.gateway-tray.instance-name'], 'default');
   assert.equal(req.Labels?.['io.gateway-tray.test-run'], 'x');
+  assert.equal(req.Labels?.['io.gateway-tray.module'], 'open-agent');
   assert.ok(!JSON.stringify(req).includes('tls.key'), 'the key is never bind-mounted');
+});
+
+test("API7's module is mounted as cloud-cli mounts it: the folder, and its two apisix/cli overrides, all read-only", () => {
+  const dir = '/home/u/.gateway-tray/modules/ab12/cloud_lua_module_beta';
+  const spec = gatewayContainerSpec({
+    image: 'apache/apisix:3.13.0-debian',
+    profile: 'team',
+    instanceName: 'default',
+    instanceId: ID,
+    containerName: containerNameFor('team', 'default', ID),
+    paths: instancePaths('/home/u/.gateway-tray', 'team', 'default'),
+    moduleMounts: moduleMounts('api7', dir),
+    module: 'api7',
+    bindings: [],
+  });
+  const req = createRequestOf(gatewayContainerSpecSchema.parse(spec), 'linux');
+  assert.deepEqual(req.HostConfig?.Binds?.slice(2), [
+    `${dir}:/cloud_lua_module:ro`,
+    `${dir}/apisix/cli/etcd.ljbc:/usr/local/apisix/apisix/cli/etcd.lua:ro`,
+    `${dir}/apisix/cli/local_storage.ljbc:/usr/local/apisix/apisix/cli/local_storage.lua:ro`,
+  ]);
+  assert.equal(req.Labels?.['io.gateway-tray.module'], 'api7');
 });
 
 test("the gateway's user is read from /etc/passwd", () => {

@@ -4,7 +4,7 @@ import { CopyField } from '../common/CopyField.tsx';
 import { timeText } from '../common/format.ts';
 import { HeartbeatAge } from './HeartbeatAge.tsx';
 
-/** Registration, heartbeat age, certificate expiry, ids and ports (each copyable), and a ready curl. */
+/** Registration, heartbeat age, certificate expiry, the module it runs, ids and ports (each copyable), and a ready curl. */
 export function Details({ snapshot }: { snapshot: StatusSnapshot }) {
   const s = snapshot.status;
   const ports = s.ports ? Object.entries(s.ports).map(([k, v]) => `${k} ${v}`).join(', ') : undefined;
@@ -26,6 +26,10 @@ export function Details({ snapshot }: { snapshot: StatusSnapshot }) {
         <div>
           <dt>{t('dash.certificate')}</dt>
           <dd>{timeText(s.certificateNotAfter)}</dd>
+        </div>
+        <div>
+          <dt>{t('dash.module')}</dt>
+          <dd data-testid="module">{t(`dash.module.${s.module ?? 'unknown'}`)}</dd>
         </div>
         <CopyField label={t('dash.instanceId')} value={s.instanceId} testId="instance-id" />
         <CopyField label={t('dash.containerId')} value={s.containerId?.slice(0, 12)} testId="container-id" />

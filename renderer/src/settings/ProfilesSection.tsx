@@ -4,6 +4,7 @@ import { useApi } from '../hooks/api-context.ts';
 import { useAction } from '../hooks/use-action.ts';
 import { useLive } from '../hooks/use-live.ts';
 import { ErrorNote } from '../common/ErrorNote.tsx';
+import { ModuleSelect } from '../common/ModuleSelect.tsx';
 
 /** Profiles: which is the default, switch, remove, and add a local or cloud one. */
 export function ProfilesSection() {
@@ -13,10 +14,15 @@ export function ProfilesSection() {
   const [name, setName] = useState('');
   const [apiUrl, setApiUrl] = useState('');
   const [token, setToken] = useState('');
+  const [module, setModule] = useState('auto');
   const use = useAction((n: string) => api.useProfile({ name: n }));
   const remove = useAction((n: string) => api.removeProfile({ name: n }));
+  const changeModule = useAction(async (n: string, setting: string) => {
+    await api.updateProfile({ name: n, module: setting });
+    profiles.reload();
+  });
   const add = useAction(async () => {
-    await (kind === 'local' ? api.addProfile({ name, kind }) : api.addProfile({ name, kind, apiUrl, token }));
+    await (kind === 'local' ? api.addProfile({ name, kind, module }) : api.addProfile({ name, kind, apiUrl, token, module }));
     setName('');
     setToken('');
     profiles.reload();
@@ -32,6 +38,7 @@ export function ProfilesSection() {
         {(profiles.data ?? []).map((p) => (
           <li key={p.name}>
             <strong>{p.name}</strong> <span className="muted">({p.kind === 'local' ? t('settings.kindLocal') : `${t('settings.kindCloud')} ${p.apiUrl ?? ''}`})</span>{' '}
+            <ModuleSelect key={`${p.name}-${p.module}`} id={`module-${p.name}`} label={t('settings.moduleOf', { name: p.name })} value={p.module} commitUrlOnBlur onChange={(setting) => void changeModule.run(p.name, setting)} />{' '}
             {p.isDefault ? (
               <span className="badge">{t('settings.default')}</span>
             ) : (
@@ -47,7 +54,7 @@ export function ProfilesSection() {
           </li>
         ))}
       </ul>
-      <ErrorNote error={profiles.error ?? use.error ?? remove.error} />
+      <ErrorNote error={profiles.error ?? use.error ?? remove.error ?? changeModule.error} />
       <form onSubmit={submit}>
         <fieldset>
           <legend>{t('settings.addProfile')}</legend>
@@ -74,6 +81,7 @@ export function ProfilesSection() {
               </label>
             </>
           ) : null}
+          <ModuleSelect id="add-module" value={module} onChange={setModule} />
           <button type="submit" disabled={add.busy}>
             {add.busy ? t('common.working') : t('settings.addProfile')}
           </button>

@@ -3,6 +3,7 @@ import { t } from '../../../src/contract/i18n.ts';
 import { useApi } from '../hooks/api-context.ts';
 import { useAction } from '../hooks/use-action.ts';
 import { ErrorNote } from '../common/ErrorNote.tsx';
+import { ModuleSelect } from '../common/ModuleSelect.tsx';
 
 /** Step 2: the embedded local control plane, or a cloud one with its address and token. */
 export function ControlPlaneStep({ onNext, onBack }: { onNext: () => void; onBack: () => void }) {
@@ -11,6 +12,7 @@ export function ControlPlaneStep({ onNext, onBack }: { onNext: () => void; onBac
   const [name, setName] = useState('cloud');
   const [apiUrl, setApiUrl] = useState('');
   const [token, setToken] = useState('');
+  const [module, setModule] = useState('auto');
   const save = useAction(async () => {
     const profiles = await api.listProfiles();
     if (kind === 'local') {
@@ -19,8 +21,8 @@ export function ControlPlaneStep({ onNext, onBack }: { onNext: () => void; onBac
       if (!local?.isDefault) await api.useProfile({ name: local?.name ?? 'local' });
     } else {
       const existing = profiles.find((p) => p.name === name);
-      if (existing) await api.updateProfile({ name, apiUrl, token });
-      else await api.addProfile({ name, kind: 'cloud', apiUrl, token });
+      if (existing) await api.updateProfile({ name, apiUrl, token, module });
+      else await api.addProfile({ name, kind: 'cloud', apiUrl, token, module });
       await api.useProfile({ name });
     }
     onNext();
@@ -60,6 +62,7 @@ export function ControlPlaneStep({ onNext, onBack }: { onNext: () => void; onBac
           <p id="token-hint" className="muted">
             {t('cp.tokenHint')}
           </p>
+          <ModuleSelect id="cp-module" value={module} onChange={setModule} />
         </fieldset>
       ) : null}
       <ErrorNote error={save.error} />

@@ -3,8 +3,18 @@ import { t, isMessageKey } from '../../../src/contract/i18n.ts';
 
 export type StageState = LaunchProgressEvent['status'] | 'waiting' | 'failed';
 
-/** The launch stages with where each one stands, and the image pull as a progress bar. */
-export function LaunchStages({ stages, states, pull }: { stages: LaunchStageView[]; states: Record<string, StageState>; pull?: LaunchProgressEvent['pull'] }) {
+/** The launch stages with where each one stands, and API7's module download and the image pull as progress bars. */
+export function LaunchStages({
+  stages,
+  states,
+  pull,
+  download,
+}: {
+  stages: LaunchStageView[];
+  states: Record<string, StageState>;
+  pull?: LaunchProgressEvent['pull'];
+  download?: LaunchProgressEvent['download'];
+}) {
   return (
     <div>
       <ol className="stages" aria-label={t('launch.stages')}>
@@ -18,6 +28,14 @@ export function LaunchStages({ stages, states, pull }: { stages: LaunchStageView
           );
         })}
       </ol>
+      {download ? (
+        <div>
+          <label htmlFor="download-progress">
+            {download.totalBytes > 0 ? t('launch.download', { percent: download.percent }) : t('launch.downloadBytes', { mb: (download.currentBytes / 1e6).toFixed(1) })}
+          </label>
+          <progress id="download-progress" max={100} value={download.percent} aria-valuenow={download.percent} />
+        </div>
+      ) : null}
       {pull ? (
         <div>
           <label htmlFor="pull-progress">{t('launch.pull', { percent: pull.percent })}</label>

@@ -5,12 +5,13 @@ import { useApi } from '../hooks/api-context.ts';
 import { useLive } from '../hooks/use-live.ts';
 import { LaunchStages, type StageState } from './LaunchStages.tsx';
 
-/** Step 4: launch, with each stage and the pull progress as they happen; a failure can be retried. */
+/** Step 4: launch, with each stage, the module download and the pull progress as they happen; a failure can be retried. */
 export function LaunchStep({ onNext, onBack }: { onNext: () => void; onBack: () => void }) {
   const api = useApi();
   const info = useLive(useCallback(() => api.getInfo(), [api]), []);
   const [states, setStates] = useState<Record<string, StageState>>({});
   const [pull, setPull] = useState<LaunchProgressEvent['pull']>();
+  const [download, setDownload] = useState<LaunchProgressEvent['download']>();
   // The stage being run, read when a launch fails (a ref: the failure arrives in an older closure).
   const current = useRef<string>(undefined);
   const [busy, setBusy] = useState(false);
@@ -23,6 +24,7 @@ export function LaunchStep({ onNext, onBack }: { onNext: () => void; onBack: () 
         current.current = p.stage;
         setStates((s) => ({ ...s, [p.stage]: p.status }));
         if (p.pull) setPull(p.pull);
+        if (p.download) setDownload(p.download);
       }),
     [api],
   );
@@ -32,6 +34,7 @@ export function LaunchStep({ onNext, onBack }: { onNext: () => void; onBack: () 
     setError(undefined);
     setStates({});
     setPull(undefined);
+    setDownload(undefined);
     current.current = undefined;
     try {
       setOutcome(await api.launch());
@@ -50,7 +53,7 @@ export function LaunchStep({ onNext, onBack }: { onNext: () => void; onBack: () 
   return (
     <section aria-labelledby="launch-h">
       <h3 id="launch-h">{t('wizard.step.launch')}</h3>
-      <LaunchStages stages={info.data?.stages ?? []} states={states} {...(pull ? { pull } : {})} />
+      <LaunchStages stages={info.data?.stages ?? []} states={states} {...(pull ? { pull } : {})} {...(download ? { download } : {})} />
       <div role="status" aria-live="polite">
         {busy ? <p>{t('launch.running')}</p> : null}
         {outcome ? <p className="ok">{t('launch.done', { container: outcome.containerId.slice(0, 12) })}</p> : null}

@@ -4,6 +4,7 @@ import { AppSettingsStore } from '../../core/app/app-settings.ts';
 import { gatewayTrayHome } from '../../core/config/home.ts';
 import { launchGateway } from '../../core/gateway/launch.ts';
 import { openSession } from '../../core/gateway/session.ts';
+import type { LaunchResult } from '../../core/gateway/types.ts';
 import type { CliCommand } from '../command.ts';
 import { parseEtcdImage, parseEtcdUrl } from '../etcd-flag.ts';
 import { resolveEtcdImage } from '../../core/gateway/etcd-image.ts';
@@ -29,6 +30,12 @@ Options:
   --timeout SECONDS    how long to wait for registration (default 60)
   --json               print the result as JSON (progress still goes to stderr)
   -q, --quiet          no progress`;
+
+export function moduleText(module: LaunchResult['module']): string {
+  if (module === 'api7') return "API7's Cloud Lua Module (api7)";
+  if (module === 'open-agent') return "Gateway Tray's open agent (open-agent)";
+  return 'unknown (the container predates module labels)';
+}
 
 /** The desktop app's etcd-image setting, when the app has saved settings here; the CLI creates none. */
 function savedEtcdImage(home: string): string | undefined {
@@ -79,6 +86,7 @@ export const launchCommand: CliCommand = {
       } else {
         io.out(`${result.adopted ? 'Already running; adopted' : 'Launched'} ${result.containerName} (${result.containerId.slice(0, 12)}) for profile "${session.profile.name}".`);
         io.out(`Instance ${result.instanceId} registered at ${result.registeredAt ?? '?'}; last heartbeat ${result.lastHeartbeatAt ?? '?'}.`);
+        io.out(`Module: ${moduleText(result.module)}`);
         io.out(`Gateway: http://127.0.0.1:${result.ports.http}  (https ${result.ports.https}, control 127.0.0.1:${result.ports.control}, prometheus 127.0.0.1:${result.ports.prometheus})`);
       }
       return 0;

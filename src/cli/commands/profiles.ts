@@ -4,6 +4,7 @@ import { chooseSecretStore } from '../../core/credentials/choose-secret-store.ts
 import { ProfileStore } from '../../core/credentials/profile-store.ts';
 import type { Profile } from '../../core/credentials/profile-schema.ts';
 import { profileTokenKey } from '../../core/credentials/secret-store.ts';
+import { MODULE_SETTING_HINT, moduleSettingSchema } from '../../core/module/module-setting.ts';
 import { UsageError, type CliCommand, type CliIO } from '../command.ts';
 import { parseFlags, positiveInt } from '../flags.ts';
 
@@ -11,13 +12,23 @@ const usage = `Usage: gateway-tray profiles <list|add|use|remove> [options]
 
   profiles list [--json]
   profiles add NAME [--cloud --url URL --token-stdin] [--cluster ID] [--image REF]
+               [--module auto|open-agent|api7|URL]
                [--http-port N] [--https-port N] [--control-port N] [--prometheus-port N] [--use]
   profiles use NAME
   profiles remove NAME
 
 A cloud profile's token is read from stdin (never from a flag: flags end up in shell history and in
 'ps'), checked against the control plane's /user/me, and kept in the secret store, never in settings.
-  echo "$TOKEN" | gateway-tray profiles add team --cloud --url https://cp.example.com --token-stdin`;
+  echo "$TOKEN" | gateway-tray profiles add team --cloud --url https://cp.example.com --token-stdin
+
+--module says which Lua module the gateway runs (default auto):
+  auto        what the startup template names: Gateway Tray's open agent for gateway_tray_agent.hook,
+              API7's Cloud Lua Module for the hook "cloud" (API7 Cloud's template)
+  open-agent  Gateway Tray's open agent, whatever the template names (the template is adapted)
+  api7        API7's Cloud Lua Module, downloaded as cloud-cli does, without a token, from
+              $API7_CLOUD_LUA_MODULE_URL or cloud-cli's default URL, and cached under
+              $GATEWAY_TRAY_HOME/modules
+  URL         API7's Cloud Lua Module from this http(s) URL`;
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -28,7 +39,7 @@ async function readStdin(): Promise<string> {
 function describe(p: Profile, isDefault: boolean): string {
   const where = p.kind === 'cloud' ? p.apiUrl : 'local control plane';
   const ports = `ports ${p.ports.proxyHttp}/${p.ports.proxyHttps}/${p.ports.control}/${p.ports.prometheus}`;
-  return `${isDefault ? '*' : ' '} ${p.name.padEnd(16)} ${p.kind.padEnd(5)} ${where}  ${p.image}  ${ports}${p.clusterId ? `  cluster ${p.clusterId}` : ''}`;
+  return `${isDefault ? '*' : ' '} ${p.name.padEnd(16)} ${p.kind.padEnd(5)} ${where}  ${p.image}  ${ports}  module ${p.module}${p.clusterId ? `  cluster ${p.clusterId}` : ''}`;
 }
 
 function list(store: ProfileStore, io: CliIO, json: boolean): number {
@@ -45,7 +56,7 @@ async function add(store: ProfileStore, home: string, args: string[], io: CliIO)
   const { values, positionals } = parseFlags(
     args,
     {
-      cloud: { type: 'boolean' }, url: { type: 'string' }, 'token-stdin': { type: 'boolean' }, 'no-verify': { type: 'boolean' }, cluster: { type: 'string' }, image: { type: 'string' },
+      cloud: { type: 'boolean' }, url: { type: 'string' }, 'token-stdin': { type: 'boolean' }, 'no-verify': { type: 'boolean' }, cluster: { type: 'string' }, image: { type: 'string' }, module: { type: 'string' },
       'http-port': { type: 'string' }, 'https-port': { type: 'string' }, 'control-port': { type: 'string' }, 'prometheus-port': { type: 'string' }, use: { type: 'boolean' },
     },
     usage,
@@ -61,7 +72,16 @@ async function add(store: ProfileStore, home: string, args: string[], io: CliIO)
     control: positiveInt('--control-port', values['control-port']),
     prometheus: positiveInt('--prometheus-port', values['prometheus-port']),
   };
-  const common = { name, ...(values.cluster ? { clusterId: values.cluster } : {}), ...(values.image ? { image: values.image } : {}), ports };
+  if (values.module !== undefined && !moduleSettingSchema.safeParse(values.module).success) {
+    throw new UsageError(`--module ${values.module}: ${MODULE_SETTING_HINT}`);
+  }
+  const common = {
+    name,
+    ...(values.cluster ? { clusterId: values.cluster } : {}),
+    ...(values.image ? { image: values.image } : {}),
+    ...(values.module !== undefined ? { module: values.module } : {}),
+    ports,
+  };
   let token: string | undefined;
   if (values.cloud) {
     token = await readStdin();

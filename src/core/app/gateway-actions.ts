@@ -60,6 +60,7 @@ export class GatewayActions {
               status: p.status,
               message: p.message,
               ...(p.pull ? { pull: { percent: p.pull.percent, currentBytes: p.pull.currentBytes, totalBytes: p.pull.totalBytes, layers: { ...p.pull.layers } } } : {}),
+              ...(p.download ? { download: { percent: p.download.percent, currentBytes: p.download.currentBytes, totalBytes: p.download.totalBytes } } : {}),
             }),
         },
       );
@@ -71,6 +72,7 @@ export class GatewayActions {
         containerId: result.containerId,
         instanceId: result.instanceId,
         image: result.image,
+        ...(result.module ? { module: result.module } : {}),
         ...(result.registeredAt ? { registeredAt: result.registeredAt } : {}),
         durationMs: result.durationMs,
       };

@@ -12,6 +12,7 @@ export async function profileView(p: Profile, defaultName: string, secrets: Secr
     ...(p.kind === 'cloud' ? { apiUrl: p.apiUrl, hasToken: (await secrets.get(profileTokenKey(p.name))) !== undefined } : {}),
     image: p.image,
     ports: { ...p.ports },
+    module: p.module,
     isDefault: p.name === defaultName,
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { moduleSettingSchema } from '../module/module-setting.ts';
 import { apiUrlSchema, clusterIdSchema, imageSchema, profileNameSchema } from './profile-schema.ts';
 
 /**
@@ -14,7 +15,13 @@ const partialPorts = z.object({
   prometheus: z.number().optional(),
 }).strict();
 const partialOptions = z.object({ autoRenewCert: z.boolean().optional() }).strict();
-const commonInput = { clusterId: clusterIdSchema.optional(), image: imageSchema.optional(), ports: partialPorts.optional(), options: partialOptions.optional() };
+const commonInput = {
+  clusterId: clusterIdSchema.optional(),
+  image: imageSchema.optional(),
+  ports: partialPorts.optional(),
+  options: partialOptions.optional(),
+  module: moduleSettingSchema.optional(),
+};
 
 export const addProfileInputSchema = z.discriminatedUnion('kind', [
   z.object({ name: profileNameSchema, kind: z.literal('local'), ...commonInput }).strict(),
@@ -29,6 +36,7 @@ export const updateProfileInputSchema = z.object({
   image: imageSchema.optional(),
   ports: partialPorts.optional(),
   options: partialOptions.optional(),
+  module: moduleSettingSchema.optional(),
 }).strict();
 export type UpdateProfileInput = z.input<typeof updateProfileInputSchema>;
 

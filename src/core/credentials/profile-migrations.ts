@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  DEFAULT_MODULE,
   DEFAULT_OPTIONS,
   DEFAULT_PORTS,
   SETTINGS_VERSION,
@@ -7,6 +8,8 @@ import {
   clusterIdSchema,
   describeIssues,
   imageSchema,
+  optionsSchema,
+  portsSchema,
   profileNameSchema,
   settingsSchema,
   type ProfilePorts,
@@ -21,8 +24,10 @@ import {
  *   HTTPS, the Control API and Prometheus were not published, and there were no per-profile options.
  * - v2 (0.1): `ports` holds all four host ports (proxy http and https, control, prometheus), and
  *   `options` holds per-profile switches, starting with `autoRenewCert`.
+ * - v3 (0.2): `module` says which Lua module the gateway runs (`auto`, `open-agent`, `api7` or a module
+ *   tarball URL). Every older profile gets `auto`, which runs what it ran before on its own templates.
  *
- * To add v3: freeze v2's schema here as `settingsV2Schema`, write `v2ToV3`, append it to `migrations`,
+ * To add v4: freeze v3's schema here as `settingsV3Schema`, write `v3ToV4`, append it to `migrations`,
  * bump SETTINGS_VERSION, and add a step test.
  */
 
@@ -49,6 +54,18 @@ export const settingsV1Schema = z
 
 export type SettingsV1 = z.infer<typeof settingsV1Schema>;
 
+const v2Common = { clusterId: clusterIdSchema.optional(), image: imageSchema, ports: portsSchema, options: optionsSchema };
+const v2ProfileSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('local'), ...v2Common }).strict(),
+  z.object({ kind: z.literal('cloud'), apiUrl: apiUrlSchema, ...v2Common }).strict(),
+]);
+
+export const settingsV2Schema = z
+  .object({ version: z.literal(2), defaultProfile: profileNameSchema, profiles: z.record(profileNameSchema, v2ProfileSchema) })
+  .strict();
+
+export type SettingsV2 = z.infer<typeof settingsV2Schema>;
+
 export interface Migration {
   from: number;
   to: number;
@@ -72,15 +89,25 @@ export function portsFromV1(port: number): ProfilePorts {
   return { proxyHttp: port, proxyHttps: pick(DEFAULT_PORTS.proxyHttps), control: pick(DEFAULT_PORTS.control), prometheus: pick(DEFAULT_PORTS.prometheus) };
 }
 
-export function v1ToV2(v1: SettingsV1): Settings {
-  const profiles: Settings['profiles'] = {};
+export function v1ToV2(v1: SettingsV1): SettingsV2 {
+  const profiles: SettingsV2['profiles'] = {};
   for (const [name, { port, ...rest }] of Object.entries(v1.profiles)) {
     profiles[name] = { ...rest, ports: portsFromV1(port), options: { ...DEFAULT_OPTIONS } };
   }
   return { version: 2, defaultProfile: v1.defaultProfile, profiles };
 }
 
-export const migrations: readonly Migration[] = [{ from: 1, to: 2, input: settingsV1Schema, migrate: v1ToV2 as (input: never) => unknown }];
+/** v3 adds the module choice; `auto` keeps each profile on the module its templates name. */
+export function v2ToV3(v2: SettingsV2): Settings {
+  const profiles: Settings['profiles'] = {};
+  for (const [name, profile] of Object.entries(v2.profiles)) profiles[name] = { ...profile, module: DEFAULT_MODULE };
+  return { version: 3, defaultProfile: v2.defaultProfile, profiles };
+}
+
+export const migrations: readonly Migration[] = [
+  { from: 1, to: 2, input: settingsV1Schema, migrate: v1ToV2 as (input: never) => unknown },
+  { from: 2, to: 3, input: settingsV2Schema, migrate: v2ToV3 as (input: never) => unknown },
+];
 
 const OLDEST_VERSION = 1;
 

@@ -1,16 +1,18 @@
 import { z } from 'zod';
+import { DEFAULT_MODULE_SETTING, moduleSettingSchema } from '../module/module-setting.ts';
 
 /**
- * The current shape of `settings.json` (settings version 2). Older shapes and the steps between them
+ * The current shape of `settings.json` (settings version 3). Older shapes and the steps between them
  * live in profile-migrations.ts. Tokens never appear here: they are in the secret store.
  */
 
-export const SETTINGS_VERSION = 2;
+export const SETTINGS_VERSION = 3;
 export const PROFILE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
 export const DEFAULT_PROFILE_NAME = 'local';
 export const DEFAULT_IMAGE = 'apache/apisix:3.13.0-debian';
 export const DEFAULT_PORTS = Object.freeze({ proxyHttp: 9080, proxyHttps: 9443, control: 9090, prometheus: 9091 });
 export const DEFAULT_OPTIONS = Object.freeze({ autoRenewCert: true });
+export const DEFAULT_MODULE = DEFAULT_MODULE_SETTING;
 
 // [registry[:port]/]path[:tag][@sha256:digest], after Docker's reference grammar, kept readable.
 const IMAGE_PATTERN =
@@ -60,6 +62,8 @@ const commonFields = {
   image: imageSchema,
   ports: portsSchema,
   options: optionsSchema,
+  /** Which Lua module the gateway runs: auto, open-agent, api7 or a module tarball URL (src/core/module). */
+  module: moduleSettingSchema,
 };
 
 /** The embedded control plane: its address is found at run time, so none is stored. */
@@ -98,7 +102,7 @@ export const settingsJsonSchema = z.toJSONSchema(settingsSchema, { target: 'draf
 };
 
 export function defaultLocalProfile(): StoredProfile {
-  return { kind: 'local', image: DEFAULT_IMAGE, ports: { ...DEFAULT_PORTS }, options: { ...DEFAULT_OPTIONS } };
+  return { kind: 'local', image: DEFAULT_IMAGE, ports: { ...DEFAULT_PORTS }, options: { ...DEFAULT_OPTIONS }, module: DEFAULT_MODULE };
 }
 
 /** What the first run writes: one local profile for the embedded control plane, and it is the default. */

@@ -8,6 +8,7 @@ import type { CredentialNotice } from './corrupt-file.ts';
 import { SettingsVersionError, migrateSettings } from './profile-migrations.ts';
 import {
   DEFAULT_IMAGE,
+  DEFAULT_MODULE,
   DEFAULT_OPTIONS,
   DEFAULT_PORTS,
   DEFAULT_PROFILE_NAME,
@@ -121,6 +122,7 @@ export class ProfileStore {
       image: rest.image ?? DEFAULT_IMAGE,
       ports: { ...DEFAULT_PORTS, ...defined(ports) },
       options: { ...DEFAULT_OPTIONS, ...defined(options) },
+      module: rest.module ?? DEFAULT_MODULE,
     };
     const profile = this.#checkProfile(name, candidate);
     this.#write({ ...settings, profiles: { ...settings.profiles, [name]: profile } });
@@ -134,10 +136,11 @@ export class ProfileStore {
     if (parsed.apiUrl !== undefined && current.kind !== 'cloud') {
       throw new ProfileError(`Profile "${name}" uses the embedded local control plane, which has no URL; add a cloud profile instead.`);
     }
-    const { clusterId, apiUrl, ports, options, image } = parsed;
+    const { clusterId, apiUrl, ports, options, image, module } = parsed;
     const next: Record<string, unknown> = {
       ...current,
       ...(image !== undefined ? { image } : {}),
+      ...(module !== undefined ? { module } : {}),
       ...(apiUrl !== undefined ? { apiUrl: normalizeApiUrl(apiUrl) } : {}),
       ports: { ...current.ports, ...defined(ports) },
       options: { ...current.options, ...defined(options) },

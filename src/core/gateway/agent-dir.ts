@@ -12,7 +12,7 @@ export const PACKAGED_AGENT_DIR = resolve(import.meta.dirname, '../../../assets/
 export function resolveAgentDir(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
   const dir = env.GATEWAY_TRAY_AGENT_DIR?.trim() || explicit || PACKAGED_AGENT_DIR;
   if (!existsSync(join(dir, 'gateway_tray_agent', 'hook.lua'))) {
-    throw new GatewayError('files', `The gateway agent is missing: ${dir} has no gateway_tray_agent/hook.lua. Reinstall Gateway Tray, or point GATEWAY_TRAY_AGENT_DIR at the agent folder.`);
+    throw new GatewayError('module', `The gateway agent is missing: ${dir} has no gateway_tray_agent/hook.lua. Reinstall Gateway Tray, or point GATEWAY_TRAY_AGENT_DIR at the agent folder.`);
   }
   return dir;
 }

@@ -1,6 +1,8 @@
 import type { GatewayContainerSpec } from '../engine/containers.ts';
 import type { PortBinding } from '../engine/types.ts';
-import { CONTAINER_PATHS, LABEL_INSTANCE_NAME, type InstancePaths } from './paths.ts';
+import type { ModuleMount } from '../module/choose-module.ts';
+import type { ModuleKind } from '../module/module-setting.ts';
+import { CONTAINER_PATHS, LABEL_INSTANCE_NAME, LABEL_MODULE, type InstancePaths } from './paths.ts';
 import type { GatewayPorts } from './types.ts';
 
 /**
@@ -23,12 +25,17 @@ export interface SpecInput {
   instanceId: string;
   containerName: string;
   paths: InstancePaths;
-  agentDir: string;
+  /** The module's read-only mounts, from moduleMounts(). */
+  moduleMounts: ModuleMount[];
+  module: ModuleKind;
   bindings: PortBinding[];
   labels?: Record<string, string>;
 }
 
-/** The container of PROTOCOL §4: config, id and agent mounted read-only; the TLS bundle goes in by archive. */
+/**
+ * The container of PROTOCOL §4: config, id and the module mounted read-only (for API7's module also
+ * cloud-cli's two CLI overrides); the TLS bundle goes in by archive. The module is a label, for status.
+ */
 export function gatewayContainerSpec(input: SpecInput): GatewayContainerSpec {
   return {
     image: input.image,
@@ -38,9 +45,9 @@ export function gatewayContainerSpec(input: SpecInput): GatewayContainerSpec {
     binds: [
       { hostPath: input.paths.configFile, containerPath: CONTAINER_PATHS.config, readOnly: true },
       { hostPath: input.paths.uidFile, containerPath: CONTAINER_PATHS.uid, readOnly: true },
-      { hostPath: input.agentDir, containerPath: CONTAINER_PATHS.agent, readOnly: true },
+      ...input.moduleMounts,
     ],
     ports: input.bindings,
-    labels: { ...input.labels, [LABEL_INSTANCE_NAME]: input.instanceName },
+    labels: { ...input.labels, [LABEL_INSTANCE_NAME]: input.instanceName, [LABEL_MODULE]: input.module },
   };
 }

@@ -6,7 +6,7 @@ export { renewCertificate, type RenewResult } from './renew.ts';
 export { waitUntilRegistered, type Registration } from './wait-registered.ts';
 export { GatewayError } from './errors.ts';
 export { readInstanceId, instanceContainers } from './instance-lookup.ts';
-export { instancePaths, containerNameFor, CONTAINER_PATHS, LABEL_INSTANCE_NAME } from './paths.ts';
+export { instancePaths, containerNameFor, CONTAINER_PATHS, LABEL_INSTANCE_NAME, LABEL_MODULE, moduleOfLabels } from './paths.ts';
 export { renderStartupTemplate, TemplateError } from './template.ts';
 export { portBindings, gatewayContainerSpec } from './container-spec.ts';
 export { bridgeGatewayAddress } from './bridge-gateway.ts';

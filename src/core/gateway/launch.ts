@@ -1,5 +1,4 @@
 import { findExisting, removeStale } from './adopt.ts';
-import { resolveAgentDir } from './agent-dir.ts';
 import { fetchInstanceCertificate, reusableBundle } from './certificate.ts';
 import { createAndStart } from './container.ts';
 import { gatewayContainerSpec, portBindings } from './container-spec.ts';
@@ -7,13 +6,16 @@ import { checkDataPlaneReachable, dataPlaneAddress } from './dataplane-reach.ts'
 import { GatewayError, messageOf } from './errors.ts';
 import { ensureGatewayImage } from './image.ts';
 import { writeInstanceFiles } from './instance-files.ts';
-import { containerNameFor, instancePaths } from './paths.ts';
+import { containerNameFor, instancePaths, moduleOfLabels } from './paths.ts';
 import { checkEngine, checkPorts, checkToken } from './preflight.ts';
 import { resolveCluster, resolveInstance } from './resolve.ts';
 import { Rollback } from './rollback.ts';
 import { renderStartupTemplate, TemplateError } from './template.ts';
 import { portsOf, type GatewayContext, type LaunchOptions, type LaunchProgress, type LaunchResult, type LaunchStage } from './types.ts';
 import { waitUntilRegistered } from './wait-registered.ts';
+import { chooseModule, moduleMounts, ModuleChoiceError, type ModuleChoice } from '../module/choose-module.ts';
+import type { ModuleKind } from '../module/module-setting.ts';
+import { describeModule, moduleDirFor } from './module-dir.ts';
 
 /**
  * Click "Launch" to a registered gateway, idempotently: a gateway that already runs is adopted and
@@ -22,9 +24,9 @@ import { waitUntilRegistered } from './wait-registered.ts';
  */
 export async function launchGateway(ctx: GatewayContext, opts: LaunchOptions = {}): Promise<LaunchResult> {
   const started = Date.now();
-  const report = (stage: LaunchStage, status: LaunchProgress['status'], message: string): void => {
+  const report = (stage: LaunchStage, status: LaunchProgress['status'], message: string, extra: Pick<LaunchProgress, 'download'> = {}): void => {
     try {
-      opts.onProgress?.({ stage, status, message });
+      opts.onProgress?.({ stage, status, message, ...extra });
     } catch {
       // a progress display must not break the launch
     }
@@ -37,9 +39,10 @@ export async function launchGateway(ctx: GatewayContext, opts: LaunchOptions = {
   const ports = portsOf(profile);
   const bindings = portBindings(ports, opts.proxyBindAddress);
   const rollback = new Rollback();
-  const wait = (clusterId: string, instanceId: string, containerId: string) =>
+  const wait = (clusterId: string, instanceId: string, containerId: string, module: ModuleKind | undefined) =>
     waitUntilRegistered(engine, client, { clusterId, instanceId, containerId }, {
       timeoutMs: opts.registerTimeoutMs ?? 60_000,
+      agentStatusFile: module !== 'api7',
       ...(opts.signal ? { signal: opts.signal } : {}),
       onWaiting: (message) => report('register', 'progress', message),
     });
@@ -54,7 +57,8 @@ export async function launchGateway(ctx: GatewayContext, opts: LaunchOptions = {
       report('preflight', 'done', `The gateway already runs (${existing.running.name}); adopting it`);
       const cluster = await resolveCluster(ctx, me);
       report('register', 'start', 'Checking its registration');
-      const reg = await wait(cluster.clusterId, instance.instanceId, existing.running.id);
+      const running = moduleOfLabels(existing.running.labels);
+      const reg = await wait(cluster.clusterId, instance.instanceId, existing.running.id, running);
       report('register', 'done', `Registered at ${reg.instance.register_time}`);
       return {
         adopted: true,
@@ -63,6 +67,7 @@ export async function launchGateway(ctx: GatewayContext, opts: LaunchOptions = {
         instanceId: instance.instanceId,
         clusterId: cluster.clusterId,
         image: existing.running.image,
+        ...(running ? { module: running } : {}),
         ports,
         registeredAt: reg.instance.register_time,
         lastHeartbeatAt: reg.instance.last_seen_time,
@@ -71,7 +76,6 @@ export async function launchGateway(ctx: GatewayContext, opts: LaunchOptions = {
     }
     await removeStale(engine, existing.stale, ctx.log);
     await checkPorts(bindings);
-    const agentDir = resolveAgentDir(ctx.agentDir);
     report('preflight', 'done', 'Docker answers, the token is valid and the ports are free');
     abortCheck('resolve');
 
@@ -94,11 +98,23 @@ export async function launchGateway(ctx: GatewayContext, opts: LaunchOptions = {
     const kept = await reusableBundle(where, address, rendered.sni);
     const bundle = kept ?? (await fetchInstanceCertificate(client, cluster.clusterId, where, rollback));
     report('certificate', 'done', `${kept ? 'Current certificate still valid and accepted' : 'New certificate'} for ${instance.instanceId}; config centre ${rendered.dataPlaneUrl}`);
+    abortCheck('module');
+
+    report('module', 'start', `Choosing the gateway module (setting: ${profile.module})`);
+    let choice: ModuleChoice;
+    try {
+      choice = chooseModule(rendered, profile.module, { env: ctx.env ?? process.env, image });
+    } catch (err) {
+      if (err instanceof ModuleChoiceError) throw new GatewayError('module', err.message, { cause: err });
+      throw err;
+    }
+    const moduleDir = await moduleDirFor(ctx, choice, (p) => report('module', p.status, p.message, p.download ? { download: p.download } : {}), opts.signal);
+    report('module', 'done', describeModule(choice, moduleDir));
     abortCheck('files');
 
     report('files', 'start', 'Writing config.yaml and apisix.uid');
     const paths = instancePaths(ctx.home, profile.name, instance.instanceName);
-    writeInstanceFiles(paths, instance.instanceId, rendered.yaml, rollback);
+    writeInstanceFiles(paths, instance.instanceId, choice.yaml, rollback);
     report('files', 'done', paths.dir);
     abortCheck('image');
 
@@ -116,7 +132,8 @@ export async function launchGateway(ctx: GatewayContext, opts: LaunchOptions = {
       instanceId: instance.instanceId,
       containerName,
       paths,
-      agentDir,
+      moduleMounts: moduleMounts(choice.kind, moduleDir),
+      module: choice.kind,
       bindings,
       ...(ctx.labels ? { labels: ctx.labels } : {}),
     });
@@ -124,7 +141,7 @@ export async function launchGateway(ctx: GatewayContext, opts: LaunchOptions = {
     report('container', 'done', `Started ${containerName} (${container.id.slice(0, 12)})`);
 
     report('register', 'start', 'Waiting for the first heartbeat');
-    const reg = await wait(cluster.clusterId, instance.instanceId, container.id);
+    const reg = await wait(cluster.clusterId, instance.instanceId, container.id, choice.kind);
     report('register', 'done', `Registered at ${reg.instance.register_time}`);
     rollback.commit();
     return {
@@ -134,6 +151,7 @@ export async function launchGateway(ctx: GatewayContext, opts: LaunchOptions = {
       instanceId: instance.instanceId,
       clusterId: cluster.clusterId,
       image,
+      module: choice.kind,
       ports,
       registeredAt: reg.instance.register_time,
       lastHeartbeatAt: reg.instance.last_seen_time,

@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
 import { instanceIdPath } from '../credentials/instance-id.ts';
+import { moduleKindSchema, type ModuleKind } from '../module/module-setting.ts';
 
 /** Where one instance's non-secret files live on the host, beside its instance-id file. */
 export interface InstancePaths {
@@ -32,3 +33,11 @@ export const CONTAINER_PATHS = {
 } as const;
 
 export const LABEL_INSTANCE_NAME = 'io.gateway-tray.instance-name';
+/** Which Lua module the container runs (open-agent or api7), so status and the dashboard can say it. */
+export const LABEL_MODULE = 'io.gateway-tray.module';
+
+/** The module a container of ours runs, from its label; undefined for one made before the label existed. */
+export function moduleOfLabels(labels: Record<string, string> | undefined): ModuleKind | undefined {
+  const parsed = moduleKindSchema.safeParse(labels?.[LABEL_MODULE]);
+  return parsed.success ? parsed.data : undefined;
+}

@@ -4,6 +4,7 @@ import type { ContainerInfo } from '../engine/types.ts';
 import { fetchInstanceCertificate } from './certificate.ts';
 import { putTlsBundle } from './container.ts';
 import { GatewayError, messageOf } from './errors.ts';
+import { moduleOfLabels } from './paths.ts';
 import { requireContainer, restartContainer } from './restart.ts';
 import { resolveCluster } from './resolve.ts';
 import { Rollback } from './rollback.ts';
@@ -38,7 +39,10 @@ export async function renewCertificate(ctx: GatewayContext, opts: { registerTime
     rollback.commit();
     if (!container.running) return { certificate: inspectCertificate(bundle.certificate), container, restarted: false };
     const restarted = await restartContainer(ctx.engine, container, 'renew');
-    await waitUntilRegistered(ctx.engine, ctx.client, { clusterId, instanceId, containerId: restarted.id }, { timeoutMs: opts.registerTimeoutMs ?? 60_000 });
+    await waitUntilRegistered(ctx.engine, ctx.client, { clusterId, instanceId, containerId: restarted.id }, {
+      timeoutMs: opts.registerTimeoutMs ?? 60_000,
+      agentStatusFile: moduleOfLabels(container.labels) !== 'api7',
+    });
     return { certificate: inspectCertificate(bundle.certificate), container: restarted, restarted: true };
   } catch (err) {
     await rollback.run();

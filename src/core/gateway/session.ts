@@ -118,6 +118,7 @@ export async function openSession(opts: SessionOptions = {}): Promise<GatewaySes
         ...(opts.instanceName ? { instanceName: opts.instanceName } : {}),
         ...(opts.labels ? { labels: opts.labels } : {}),
         ...(opts.notice ? { log: opts.notice } : {}),
+        env,
       };
     },
   };

@@ -2,9 +2,11 @@ import type { ControlPlaneClient } from '../cloud/client.ts';
 import type { Profile } from '../credentials/profile-schema.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { PullProgress } from '../engine/types.ts';
+import type { DownloadProgress } from '../module/download.ts';
+import type { ModuleKind } from '../module/module-setting.ts';
 
 /** The launch stages, in order; each is reported as it starts and ends. */
-export const LAUNCH_STAGES = ['control-plane', 'preflight', 'resolve', 'certificate', 'files', 'image', 'container', 'register'] as const;
+export const LAUNCH_STAGES = ['control-plane', 'preflight', 'resolve', 'certificate', 'module', 'files', 'image', 'container', 'register'] as const;
 export type LaunchStage = (typeof LAUNCH_STAGES)[number];
 
 export const STAGE_TITLES: Record<LaunchStage, string> = {
@@ -12,6 +14,7 @@ export const STAGE_TITLES: Record<LaunchStage, string> = {
   preflight: 'Pre-flight checks',
   resolve: 'Cluster and instance',
   certificate: 'Certificate and template',
+  module: 'Gateway module',
   files: 'Instance files',
   image: 'Gateway image',
   container: 'Container',
@@ -24,6 +27,8 @@ export interface LaunchProgress {
   message: string;
   /** 0..100 while the image is pulled. */
   pull?: PullProgress;
+  /** Bytes so far while API7's module is downloaded. */
+  download?: DownloadProgress;
 }
 
 /** Everything a gateway operation needs: one profile, the engine and the profile's control plane. */
@@ -41,6 +46,8 @@ export interface GatewayContext {
   /** Extra container labels (tests mark their containers for cleanup). */
   labels?: Record<string, string>;
   log?: (line: string) => void;
+  /** For API7_CLOUD_LUA_MODULE_URL and GATEWAY_TRAY_AGENT_DIR (default: process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface LaunchOptions {
@@ -72,6 +79,8 @@ export interface LaunchResult {
   instanceId: string;
   clusterId: string;
   image: string;
+  /** The Lua module the gateway runs (its container label; absent for a container from before modules were chosen). */
+  module?: ModuleKind;
   ports: GatewayPorts;
   registeredAt?: string;
   lastHeartbeatAt?: string;

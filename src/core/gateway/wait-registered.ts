@@ -10,7 +10,8 @@ import { logTail } from './gateway-user.ts';
 
 export interface Registration {
   instance: GatewayInstance;
-  agent: AgentStatusFile;
+  /** Absent for a module that writes no status file (API7's). */
+  agent?: AgentStatusFile;
 }
 
 export interface WaitOptions {
@@ -18,11 +19,17 @@ export interface WaitOptions {
   intervalMs?: number;
   signal?: AbortSignal;
   onWaiting?: (message: string) => void;
+  /**
+   * Whether the module writes the agent status file (PROTOCOL §5). Our agent does; API7's module does
+   * not, so for it the control plane's record alone is the registration. Default true.
+   */
+  agentStatusFile?: boolean;
 }
 
 /**
  * Waits until both sides agree that the gateway is registered: the control plane has the instance, and
- * the agent's status file has `registered_at` for the same instance id. Bounded; a container that exits
+ * the agent's status file has `registered_at` for the same instance id (with API7's module, which
+ * writes no such file, the control plane's record alone). Bounded; a container that exits
  * fails at once. The error quotes the agent's last_error and the container's log tail.
  */
 export async function waitUntilRegistered(
@@ -56,7 +63,9 @@ export async function waitUntilRegistered(
     }
     // Reading the file goes through Docker's archive API: do it every time only once the control plane
     // has the record, and now and then before, for its last_error.
-    if (instance || attempt % 8 === 0) agent = await readAgentStatus(engine, target.containerId).catch(() => agent);
+    const fileExpected = opts.agentStatusFile ?? true;
+    if (!fileExpected && instance) return { instance };
+    if (fileExpected && (instance || attempt % 8 === 0)) agent = await readAgentStatus(engine, target.containerId).catch(() => agent);
     attempt += 1;
     if (agent?.last_error) lastProblem = agent.last_error;
     if (instance && agent?.registered_at && agent.instance_id === target.instanceId) return { instance, agent };

@@ -1,5 +1,6 @@
 import type { Engine } from '../engine/engine.ts';
 import type { ContainerInfo } from '../engine/types.ts';
+import { moduleOfLabels } from '../gateway/paths.ts';
 import type { ContainerFacts } from './status-inputs.ts';
 
 /** The instance's container: a running one first, else the newest leftover; null when there is none. */
@@ -11,11 +12,13 @@ export async function findInstanceContainer(engine: Engine, profile: string, ins
 /** What the status model needs of a container; the register grace period counts from its StartedAt. */
 export function containerFacts(info: ContainerInfo | null): ContainerFacts | null {
   if (!info) return null;
+  const module = moduleOfLabels(info.labels);
   return {
     id: info.id,
     state: info.status,
     ...(info.exitCode !== undefined ? { exitCode: info.exitCode } : {}),
     ...(info.startedAt !== undefined ? { startedAt: info.startedAt } : {}),
     ...(info.oomKilled ? { oomKilled: true } : {}),
+    ...(module ? { module } : {}),
   };
 }

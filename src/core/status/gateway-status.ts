@@ -22,6 +22,8 @@ export interface GatewayStatus {
   registeredAt?: string;
   lastHeartbeatAt?: string;
   certificateNotAfter?: string;
+  /** The Lua module the gateway's container runs: Gateway Tray's open agent or API7's Cloud Lua Module. */
+  module?: 'open-agent' | 'api7';
   ports?: Record<string, number>;
   /** When this snapshot was made (ms since the epoch); ages are computed from it. */
   at: number;

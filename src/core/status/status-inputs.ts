@@ -20,6 +20,8 @@ export interface ContainerFacts {
   startedAt?: number;
   /** Docker's OOMKilled flag: the most common crash a user can fix. */
   oomKilled?: boolean;
+  /** The Lua module it runs, from its label (open-agent or api7). */
+  module?: 'open-agent' | 'api7';
 }
 
 /** PROTOCOL §3 statuses, judged by the control plane. */
