@@ -2,6 +2,7 @@ import type { TokenStore } from './auth/token-store.ts';
 import type { Clock } from './clock.ts';
 import type { WatchTracker } from './config-centre/watch-tracker.ts';
 import type { EtcdClient } from './etcd/client.ts';
+import type { ModuleSource } from './management/module-download.ts';
 import type { CertificateAuthority } from './pki/certificates.ts';
 import type { RevocationList } from './pki/revocation.ts';
 import type { InstanceRegistry } from './registry/registry.ts';
@@ -21,6 +22,8 @@ export interface ControlPlaneContext {
   registry: InstanceRegistry;
   watches: WatchTracker;
   clientCertLifetimeMs: number;
+  /** The open agent as a Cloud Lua Module tarball, built at start. */
+  module: ModuleSource;
   /** The startup template, rendered once the data-plane port is known. */
   startupTemplate: () => string;
   log: (line: string) => void;

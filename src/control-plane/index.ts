@@ -8,7 +8,9 @@ import { createDataPlaneEndpoint } from './data-plane/server.ts';
 import { checkEtcd } from './etcd/check.ts';
 import { EtcdClient } from './etcd/client.ts';
 import { closeServer, listen } from './http/listen.ts';
+import type { ModuleSource } from './management/module-download.ts';
 import { createManagementServer } from './management/server.ts';
+import { agentDirFrom, buildAgentTarball } from './module/agent-tarball.ts';
 import { checkDomain, DEFAULTS, dialHost, urlHost, type ControlPlaneOptions, type RunningControlPlane } from './options.ts';
 import { loadOrCreateAuthority, loadOrIssueServerCertificate } from './pki/authority-store.ts';
 import { RevocationList } from './pki/revocation.ts';
@@ -16,6 +18,8 @@ import { loadInstances } from './registry/load.ts';
 import { InstanceTableWriter } from './registry/persistence.ts';
 import { InstanceRegistry } from './registry/registry.ts';
 import { DEFAULT_THRESHOLDS, validateThresholds, type StatusThresholds } from './registry/status.ts';
+import { ensureDirectoryMarkers } from './seed/directory-markers.ts';
+import { ensurePrometheusGlobalRule } from './seed/prometheus-global-rule.ts';
 import { dataFiles } from './storage/data-files.ts';
 import { writeJsonFile } from './storage/json-file.ts';
 import { loadOrCreateIdentity } from './storage/identity.ts';
@@ -27,6 +31,26 @@ const WILDCARDS = new Set(['0.0.0.0', '::', '']);
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+/** What gateways need in etcd before they load anything: directory markers and the Prometheus rule. */
+async function seedConfigCentre(etcd: EtcdClient, prefix: string, nowMs: number, log: (line: string) => void): Promise<void> {
+  const markers = await ensureDirectoryMarkers(etcd, prefix);
+  if (markers.length > 0) log(`config centre: wrote the directory markers of ${markers.join(', ')}`);
+  const rule = await ensurePrometheusGlobalRule(etcd, prefix, nowMs);
+  if (rule.kind === 'created') log('config centre: added the global rule that enables prometheus on every route');
+  if (rule.kind === 'covered') log(`config centre: global rule ${rule.by} already enables prometheus; added none`);
+}
+
+/** The module tarball is a convenience for cloud-cli: without the agent folder the control plane still runs. */
+async function loadModule(agentDir: string | undefined, log: (line: string) => void): Promise<ModuleSource> {
+  try {
+    return { ok: true, tarball: await buildAgentTarball(agentDirFrom(agentDir)) };
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    log(`warning: the module tarball is not served: ${reason}`);
+    return { ok: false, reason };
+  }
 }
 
 /**
@@ -53,6 +77,9 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
   }
   const etcd = new EtcdClient(opts.etcdUrl);
   const etcdVersion = await checkEtcd(etcd);
+  const prefix = opts.etcdPrefix ?? DEFAULTS.etcdPrefix;
+  await seedConfigCentre(etcd, prefix, clock.now(), log);
+  const module = await loadModule(opts.agentDir, log);
 
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   const files = dataFiles(opts.dataDir);
@@ -71,7 +98,6 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
   registry.attachWriter(writer);
 
   let dpPort = 0;
-  const prefix = opts.etcdPrefix ?? DEFAULTS.etcdPrefix;
   const cp: ControlPlaneContext = {
     identity,
     clock,
@@ -84,6 +110,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
     registry,
     watches,
     clientCertLifetimeMs: opts.clientCertLifetimeMs ?? DEFAULTS.clientCertLifetimeMs,
+    module,
     startupTemplate: () => renderStartupTemplate({ advertiseHost, dataPlanePort: dpPort, domain, prefix }),
     log,
   };

@@ -22,6 +22,8 @@ export interface ControlPlaneOptions {
   adminTokenLifetimeMs?: number;
   /** The etcd key prefix of APISIX's configuration. */
   etcdPrefix?: string;
+  /** The agent folder served as the module tarball; default GATEWAY_TRAY_AGENT_DIR, else assets/agent. */
+  agentDir?: string;
   log?: (line: string) => void;
   /** For unit tests that move time; the default is the system clock. */
   clock?: Clock;

@@ -79,7 +79,8 @@ test('a range read returns the routes under the prefix', async () => {
   assert.equal(r.status, 200);
   const json = r.json() as { header: { revision: string }; kvs: Array<{ key: string }> };
   assert.ok(Number(json.header.revision) > 0);
-  assert.deepEqual(json.kvs.map((kv) => Buffer.from(kv.key, 'base64').toString()), ['/apisix/routes/watched']);
+  // The directory's marker comes first: gateways' config loaders need it (PROTOCOL §2.3).
+  assert.deepEqual(json.kvs.map((kv) => Buffer.from(kv.key, 'base64').toString()), ['/apisix/routes/', '/apisix/routes/watched']);
 });
 
 test('gateways may only read: writes, other prefixes and unknown calls are refused', async () => {

@@ -1,26 +1,35 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * PROTOCOL §2's X-HMAC-SIGNATURE: base64 HMAC-SHA256 of the body, keyed with the lowercase hex MD5 of the
- * client certificate's serial (lowercase hex, as our serials never have a leading zero) followed by the
- * instance id.
+ * A certificate serial as OpenSSL's BN_bn2hex writes it, which is what API7's module hashes: uppercase hex,
+ * two digits per byte, no "0x". Accepts any printed form (separators, either case, leading zeros dropped).
  */
-export function hmacKey(serialHex: string, instanceId: string): string {
-  return createHash('md5').update(`${serialHex}${instanceId}`).digest('hex');
-}
-
-export function signBody(body: Buffer | string, serialHex: string, instanceId: string): string {
-  return createHmac('sha256', hmacKey(serialHex.toLowerCase(), instanceId)).update(body).digest('base64');
+export function bnHex(serial: string): string {
+  const hex = serial.replace(/[^0-9a-fA-F]/g, '').toUpperCase().replace(/^0+(?=.)/, '');
+  return hex.length % 2 === 1 ? `0${hex}` : hex;
 }
 
 /**
- * Verifies a signature. The serial is tried in lowercase and uppercase hex, since tools print it either
- * way (node and OpenSSL's BN_bn2hex print uppercase) and the protocol's text does not pin the case.
+ * PROTOCOL §2's key, exactly as API7's Cloud Lua Module derives it: md5_hex(SERIAL) followed by the instance
+ * id. The id is appended after hashing; hashing serial and id together (an earlier reading) is wrong.
  */
-export function verifyBodySignature(body: Buffer, signature: string, serialHex: string, instanceId: string): boolean {
+export function hmacKey(serial: string, instanceId: string): string {
+  return `${createHash('md5').update(bnHex(serial)).digest('hex')}${instanceId}`;
+}
+
+/** X-HMAC-SIGNATURE: base64 HMAC-SHA256 of the body. */
+export function signBody(body: Buffer | string, serial: string, instanceId: string): string {
+  return createHmac('sha256', hmacKey(serial, instanceId)).update(body).digest('base64');
+}
+
+/**
+ * Verifies a signature against the keys of the given serials: the connection's own, and (after a renewal)
+ * earlier ones that API7's module may still sign with until its gateway restarts.
+ */
+export function verifyBodySignature(body: Buffer, signature: string, serials: readonly string[], instanceId: string): boolean {
   const given = Buffer.from(signature.trim(), 'base64');
   if (given.length !== 32) return false;
-  for (const serial of new Set([serialHex.toLowerCase(), serialHex.toUpperCase()])) {
+  for (const serial of new Set(serials.map(bnHex))) {
     const expected = createHmac('sha256', hmacKey(serial, instanceId)).update(body).digest();
     if (timingSafeEqual(given, expected)) return true;
   }

@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:https';
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server, type ServerOptions } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { ConfigCentreProxy, sendEtcdError } from '../config-centre/proxy.ts';
@@ -10,6 +11,7 @@ import { INSTANCE_ID } from '../management/handlers/certificates.ts';
 import { acceptHeartbeat, MAX_METRICS_SIZE, MetricsBody } from './heartbeat.ts';
 import { verifyBodySignature } from './hmac.ts';
 import { readPeer, type PeerInfo } from './peer.ts';
+import { SignerSerials } from './signer-serials.ts';
 
 const HEARTBEAT_PATH = '/api/v1/dp/instance/heartbeat';
 const METRICS_PATH = '/api/v1/dp/metrics';
@@ -22,6 +24,33 @@ export interface DataPlaneTls {
   certPem: string;
   keyPem: string;
   caPem: string;
+}
+
+/** Gateways beat every 10 s; an idle connection must outlive at least two intervals (PROTOCOL §2). */
+export const HEARTBEAT_INTERVAL_MS = 10_000;
+
+/**
+ * The TLS and HTTP settings of the listener. Idle kept-alive connections are closed only by
+ * keepAliveTimeout: headersTimeout and requestTimeout apply while a request is being received, not between
+ * requests, and server.timeout (no socket timeout) stays 0. TLS session tickets (one key for every
+ * listener of this endpoint) let a gateway that did reconnect resume instead of a full RSA handshake.
+ */
+export function dataPlaneServerOptions(tls: DataPlaneTls, ticketKeys: Buffer): ServerOptions {
+  return {
+    cert: tls.certPem,
+    key: tls.keyPem,
+    ca: tls.caPem,
+    requestCert: true,
+    rejectUnauthorized: true,
+    minVersion: 'TLSv1.2',
+    ticketKeys,
+    // Node's default, said here because a resumed session skips chain verification: requests are still
+    // checked against the revoke list and the certificate's expiry (see handle()).
+    sessionTimeout: 300,
+    keepAliveTimeout: 65_000,
+    headersTimeout: 30_000,
+    requestTimeout: 0,
+  };
 }
 
 export interface DataPlaneEndpoint {
@@ -39,6 +68,8 @@ export function createDataPlaneEndpoint(cp: ControlPlaneContext, tls: DataPlaneT
   const peers = new WeakMap<TLSSocket, PeerInfo>();
   const proxy = new ConfigCentreProxy(etcdUrl, cp.watches, cp.log);
   const servers: Server[] = [];
+  const signers = new SignerSerials();
+  const ticketKeys = randomBytes(48);
 
   const onSecure = (socket: TLSSocket) => {
     const peer = socket.authorized ? readPeer(socket) : undefined;
@@ -51,8 +82,9 @@ export function createDataPlaneEndpoint(cp: ControlPlaneContext, tls: DataPlaneT
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const peer = peers.get(req.socket as TLSSocket);
-    // A certificate revoked while its connection was open is refused from the next request on.
-    if (!peer || cp.revocation.has(peer.serial)) {
+    // A certificate revoked (or expired) while its connection or TLS session lived is refused from the next
+    // request on. Expiry is judged on the real clock, as the TLS layer judges it.
+    if (!peer || cp.revocation.has(peer.serial) || peer.notAfterMs <= Date.now()) {
       req.socket.destroy();
       return;
     }
@@ -92,17 +124,20 @@ export function createDataPlaneEndpoint(cp: ControlPlaneContext, tls: DataPlaneT
       if (!parsed.ok) return sendEnvelope(res, Code.BAD_REQUEST, undefined, 'the body is not valid JSON');
       const claimed = idOf(parsed.value);
       const signature = single(req.headers['x-hmac-signature']);
+      const signer = instanceId ?? claimed;
+      const runId = single(req.headers['x-apiseven-run-id']);
       if (signature !== undefined) {
-        const signer = instanceId ?? claimed;
-        if (signer === undefined || !verifyBodySignature(body, signature, peer.serial, signer)) {
+        const serials = signer === undefined ? [] : signers.candidates(signer, runId, peer.serial).filter((s) => !cp.revocation.has(s));
+        if (signer === undefined || !verifyBodySignature(body, signature, serials, signer)) {
           return sendEnvelope(res, Code.BAD_REQUEST, undefined, 'X-HMAC-SIGNATURE does not match the body');
         }
       }
+      if (signer !== undefined && (peer.boundInstanceId === undefined || peer.boundInstanceId === signer)) signers.remember(signer, runId, peer.serial);
       if (path === HEARTBEAT_PATH) {
         if (peer.boundInstanceId !== undefined && claimed !== undefined && claimed !== peer.boundInstanceId) {
           return sendEnvelope(res, Code.FORBIDDEN, undefined, `this client certificate is bound to instance ${peer.boundInstanceId}, not ${claimed}`);
         }
-        const outcome = acceptHeartbeat(cp, parsed.value, instanceId, single(req.headers['x-apiseven-run-id']), peer);
+        const outcome = acceptHeartbeat(cp, parsed.value, instanceId, runId, peer);
         if (!outcome.ok) return sendEnvelope(res, Code.BAD_REQUEST, undefined, outcome.reason);
         return sendOk(res, outcome.payload);
       }
@@ -121,19 +156,7 @@ export function createDataPlaneEndpoint(cp: ControlPlaneContext, tls: DataPlaneT
 
   const create = () => {
     const server = createServer(
-      {
-        cert: tls.certPem,
-        key: tls.keyPem,
-        ca: tls.caPem,
-        requestCert: true,
-        rejectUnauthorized: true,
-        minVersion: 'TLSv1.2',
-        // Gateways heartbeat every 10 s on one kept-alive connection; a shorter idle timeout would cost a
-        // full mTLS handshake per heartbeat.
-        keepAliveTimeout: 65_000,
-        headersTimeout: 30_000,
-        requestTimeout: 0,
-      },
+      dataPlaneServerOptions(tls, ticketKeys),
       (req, res) => {
         handle(req, res).catch((err: unknown) => {
           if (err instanceof BodyTooLargeError) {

@@ -22,6 +22,7 @@ const RangeResponse = z.looseObject({
   count: z.union([z.string(), z.number()]).optional(),
 });
 const WriteResponse = z.looseObject({ header: Header, deleted: z.union([z.string(), z.number()]).optional() });
+const TxnResponse = z.looseObject({ header: Header, succeeded: z.boolean().optional() });
 const VersionResponse = z.looseObject({ etcdserver: z.string(), etcdcluster: z.string().optional() });
 
 export interface KeyValue {
@@ -96,6 +97,19 @@ export class EtcdClient {
   async put(key: string, value: string): Promise<number> {
     const res = await this.call('POST', '/v3/kv/put', WriteResponse, { key: b64(key), value: b64(value) });
     return Number(res.header.revision ?? 0);
+  }
+
+  /**
+   * Puts a key only when it does not exist, in one transaction (so two control planes starting on one etcd
+   * cannot overwrite each other). Returns whether this call created it.
+   */
+  async putIfAbsent(key: string, value: string): Promise<boolean> {
+    const res = await this.call('POST', '/v3/kv/txn', TxnResponse, {
+      compare: [{ key: b64(key), target: 'CREATE', result: 'EQUAL', create_revision: '0' }],
+      success: [{ request_put: { key: b64(key), value: b64(value) } }],
+    });
+    // proto3 JSON leaves out a false `succeeded`.
+    return res.succeeded === true;
   }
 
   /** Deletes one key; returns whether it existed. */

@@ -8,6 +8,8 @@ import { addCertificateRoutes } from './handlers/certificates.ts';
 import { addInstanceRoutes } from './handlers/instances.ts';
 import { addRouteRoutes } from './handlers/routes.ts';
 import { addTemplateRoutes } from './handlers/template.ts';
+import { MODULE_TARBALL_PATH, serveModuleTarball } from './module-download.ts';
+import { logRequest } from './request-log.ts';
 import { Router } from './router.ts';
 
 const PREFIX = '/api/v1';
@@ -35,6 +37,10 @@ export function createManagementServer(cp: ControlPlaneContext): Server {
       url = new URL(req.url ?? '/', 'http://localhost');
     } catch {
       sendEnvelope(res, Code.BAD_REQUEST, undefined, 'the request URL does not parse');
+      return;
+    }
+    if (url.pathname === MODULE_TARBALL_PATH) {
+      serveModuleTarball(req, res, cp.module);
       return;
     }
     const token = bearer(req);
@@ -70,6 +76,7 @@ export function createManagementServer(cp: ControlPlaneContext): Server {
   };
 
   return createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
+    logRequest(req, res, cp.log);
     handle(req, res).catch((err: unknown) => {
       if (err instanceof ApiError) {
         sendEnvelope(res, err.code, undefined, err.message);

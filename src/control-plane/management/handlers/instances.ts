@@ -7,6 +7,8 @@ import { requireCluster } from './account.ts';
 export function addInstanceRoutes(router: Router, cp: ControlPlaneContext): void {
   router.add('GET', '/clusters/:cluster/instances', ({ params, query }) => {
     requireCluster(cp, params.cluster);
+    // cloud-cli's SDK asks with neither and expects every instance (PROTOCOL §6); with either, PROTOCOL §1 paging.
+    if (!query.has('page') && !query.has('page_size')) return cp.registry.page(0, Number.MAX_SAFE_INTEGER);
     const { start, size } = pageWindow(query);
     return cp.registry.page(start, size);
   });

@@ -1,6 +1,7 @@
 import type { ControlPlaneContext } from '../../context.ts';
 import type { KeyValue } from '../../etcd/client.ts';
 import { newDecimalId } from '../../ids.ts';
+import { isDirectoryMarker } from '../../seed/directory-markers.ts';
 import { badRequest, notFound } from '../envelope.ts';
 import { paginate } from '../paging.ts';
 import { describeIssue, ROUTE_ID, RouteBody } from '../route-schema.ts';
@@ -56,8 +57,13 @@ export function addRouteRoutes(router: Router, cp: ControlPlaneContext): void {
 
   router.add('GET', '/clusters/:cluster/routes', async ({ params, query }) => {
     requireCluster(cp, params.cluster);
-    const { kvs } = await cp.etcd.list(`${cp.prefix}/routes/`);
-    const routes = kvs.map(withRevision).filter((r): r is Record<string, unknown> => r !== undefined);
+    const dir = `${cp.prefix}/routes/`;
+    const { kvs } = await cp.etcd.list(dir);
+    // The directory's marker (PROTOCOL §2.3) is not a route.
+    const routes = kvs
+      .filter((kv) => !isDirectoryMarker(kv, dir))
+      .map(withRevision)
+      .filter((r): r is Record<string, unknown> => r !== undefined);
     return paginate(routes, query);
   });
   router.add('GET', '/clusters/:cluster/routes/:route', async ({ params }) => {
