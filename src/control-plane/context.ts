@@ -4,6 +4,7 @@ import type { WatchTracker } from './config-centre/watch-tracker.ts';
 import type { EtcdClient } from './etcd/client.ts';
 import type { ModuleSource } from './management/module-download.ts';
 import type { CertificateAuthority } from './pki/certificates.ts';
+import type { KeySource } from './pki/key-pool.ts';
 import type { RevocationList } from './pki/revocation.ts';
 import type { InstanceRegistry } from './registry/registry.ts';
 import type { Identity } from './storage/identity.ts';
@@ -22,6 +23,8 @@ export interface ControlPlaneContext {
   registry: InstanceRegistry;
   watches: WatchTracker;
   clientCertLifetimeMs: number;
+  /** Client keys made ahead of need (pki/key-pool.ts); absent, each certificate generates its own. */
+  clientKeys?: KeySource;
   /** The open agent as a Cloud Lua Module tarball, built at start. */
   module: ModuleSource;
   /** The startup template, rendered once the data-plane port is known. */

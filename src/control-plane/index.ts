@@ -10,9 +10,11 @@ import { EtcdClient } from './etcd/client.ts';
 import { closeServer, listen } from './http/listen.ts';
 import type { ModuleSource } from './management/module-download.ts';
 import { createManagementServer } from './management/server.ts';
-import { agentDirFrom, buildAgentTarball } from './module/agent-tarball.ts';
+import { resolveAgentDir } from '../core/gateway/agent-dir.ts';
+import { buildAgentTarball } from './module/agent-tarball.ts';
 import { checkDomain, DEFAULTS, dialHost, urlHost, type ControlPlaneOptions, type RunningControlPlane } from './options.ts';
 import { loadOrCreateAuthority, loadOrIssueServerCertificate } from './pki/authority-store.ts';
+import { KeyPool } from './pki/key-pool.ts';
 import { RevocationList } from './pki/revocation.ts';
 import { loadInstances } from './registry/load.ts';
 import { InstanceTableWriter } from './registry/persistence.ts';
@@ -45,7 +47,8 @@ async function seedConfigCentre(etcd: EtcdClient, prefix: string, nowMs: number,
 /** The module tarball is a convenience for cloud-cli: without the agent folder the control plane still runs. */
 async function loadModule(agentDir: string | undefined, log: (line: string) => void): Promise<ModuleSource> {
   try {
-    return { ok: true, tarball: await buildAgentTarball(agentDirFrom(agentDir)) };
+    // The same folder the app mounts for its own gateways.
+    return { ok: true, tarball: await buildAgentTarball(resolveAgentDir(agentDir)) };
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     log(`warning: the module tarball is not served: ${reason}`);
@@ -97,6 +100,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
   const writer = new InstanceTableWriter(files.instances, () => registry.snapshot(), log);
   registry.attachWriter(writer);
 
+  // Two keys: a launch takes one, and the pool has refilled long before the next launch.
+  const clientKeys = new KeyPool(2);
   let dpPort = 0;
   const cp: ControlPlaneContext = {
     identity,
@@ -110,6 +115,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
     registry,
     watches,
     clientCertLifetimeMs: opts.clientCertLifetimeMs ?? DEFAULTS.clientCertLifetimeMs,
+    clientKeys: clientKeys.take,
     module,
     startupTemplate: () => renderStartupTemplate({ advertiseHost, dataPlanePort: dpPort, domain, prefix }),
     log,
@@ -128,6 +134,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
       }),
     );
     endpoint.close();
+    await clientKeys.stop();
   };
 
   let apiPort: number;
@@ -174,6 +181,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
     await stopServers();
     throw new Error(`could not write ${files.ready} (${err instanceof Error ? err.message : String(err)}); check the data folder's permissions`, { cause: err });
   }
+  // Off the event loop (libuv's threads), after the listeners are up, so start-up does not wait for it.
+  clientKeys.fill();
   log(`control plane ready: management API ${running.apiUrl}, data plane ${running.dataPlaneUrl} (etcd ${etcdVersion} at ${etcd.baseUrl})`);
   return running;
 }

@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { extract, type Header } from 'tar-stream';
-import { PACKAGED_AGENT_DIR } from '../../src/control-plane/module/agent-tarball.ts';
+import { PACKAGED_AGENT_DIR } from '../../src/core/gateway/agent-dir.ts';
 import { startHarness, type Harness } from '../helpers/control-plane.ts';
 
 const PATH = '/api/v1/cloud_lua_module.tar.gz';
@@ -42,7 +42,7 @@ async function agentFiles(dir: string): Promise<string[]> {
   return all
     .filter((d) => d.isFile())
     .map((d) => relative(dir, join(d.parentPath, d.name)))
-    .filter((p) => p === 'README.md' || p.endsWith('.lua'))
+    .filter((p) => p === 'README.md' || p.endsWith('.lua') || p.endsWith('.ljbc'))
     .sort();
 }
 
@@ -74,6 +74,10 @@ test('the open agent is served as a gzip tarball without a token, whose first en
     assert.deepEqual(f.body, await readFile(join(PACKAGED_AGENT_DIR, f.header.name.slice('cloud_lua_module/'.length))), f.header.name);
   }
   assert.ok(files.some((f) => f.header.name === 'cloud_lua_module/gateway_tray_agent/hook.lua'));
+  // The two files cloud-cli bind-mounts over APISIX's own CLI files: without them its docker run fails.
+  for (const name of ['apisix/cli/etcd.ljbc', 'apisix/cli/local_storage.ljbc']) {
+    assert.ok(files.some((f) => f.header.name === `cloud_lua_module/${name}`), name);
+  }
 });
 
 test("GNU tar unpacks it into a folder that is the agent, where the template's hook and lua path find it", async () => {
@@ -111,7 +115,7 @@ test('the same agent gives the same bytes after a restart; ETag revalidation, HE
   assert.equal((await fetch(`${h.cp.apiUrl}/api/v1/cloud_lua_module.tar`)).status, 401);
 });
 
-test('only Lua files and the README go in, from the agent folder given', async () => {
+test("only Lua files, cloud-cli's .ljbc overrides and the README go in, from the agent folder given", async () => {
   const dir = join(scratch, 'agent-copy');
   await copyDir(PACKAGED_AGENT_DIR, dir, { recursive: true });
   await writeFile(join(dir, 'notes.txt'), 'not for gateways');
@@ -124,7 +128,7 @@ test('only Lua files and the README go in, from the agent folder given', async (
     const res = await fetch(`${other.cp.apiUrl}${PATH}`);
     const names = (await entriesOf(Buffer.from(await res.arrayBuffer()))).map((e) => e.header.name);
     assert.ok(names.includes('cloud_lua_module/gateway_tray_agent/extra.lua'));
-    for (const name of names) assert.match(name, /(\/|\.lua|\/README\.md)$/, name);
+    for (const name of names) assert.match(name, /(\/|\.lua|\.ljbc|\/README\.md)$/, name);
     assert.equal(names.some((n) => n.includes('spec')), false, 'a folder with nothing wanted is left out');
   } finally {
     await other.cleanup();

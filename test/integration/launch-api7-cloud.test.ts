@@ -183,6 +183,29 @@ test('a second launch does not download; a failed download uses the cached copy 
   cloud.setModule(tarball);
 });
 
+test("cloud-cli's way to our agent: the control plane's own module tarball, mounted as cloud-cli mounts a module, registers Healthy", async () => {
+  // What `API7_CLOUD_LUA_MODULE_URL=<control plane>/api/v1/cloud_lua_module.tar.gz cloud-cli deploy docker`
+  // does: download without a token, take the first folder, mount it and its apisix/cli overrides.
+  const url = `${w.h.cp.apiUrl}/api/v1/cloud_lua_module.tar.gz`;
+  const profile = await w.store.add({ name: 'cloud-cli-way', kind: 'local', image: STANDIN_IMAGE, ports: await freeProfilePorts(), module: url });
+  const result = await launchGateway({ ...w.ctx(), profile, env: {} }, { registerTimeoutMs: 90_000 });
+  try {
+    const info = await w.docker.getContainer(result.containerId).inspect();
+    const etcdOverride = info.HostConfig.Binds?.find((b) => b.endsWith(':/usr/local/apisix/apisix/cli/etcd.lua:ro'));
+    assert.ok(etcdOverride?.includes('/cloud_lua_module/apisix/cli/etcd.ljbc'), JSON.stringify(info.HostConfig.Binds));
+    const logs = (await w.engine.readLogs(result.containerId, { tail: 500 })).map((l) => l.line).join('\n');
+    // Our init_etcd override ran (APISIX's own file is hidden by the mount) and found the control plane.
+    assert.match(logs, /access from the data plane to etcd should be read-only/);
+    const instance = await waitFor(async () => {
+      const i = await w.h.client.instance(result.clusterId, result.instanceId);
+      return i.status === 'Healthy' ? i : undefined;
+    }, { what: 'the control plane to call the gateway Healthy', timeoutMs: 60_000, intervalMs: 500 });
+    assert.match(instance.version, /^APISIX\//);
+  } finally {
+    await stopGateway(w.engine, { home: w.home, profile: profile.name }, { remove: true });
+  }
+});
+
 test('offline with nothing cached: the launch stops at the module stage with the clear error, and leaves no container', async () => {
   const url = `http://127.0.0.1:${await freePort()}/cloud_module_beta.tar.gz`;
   const profile = await cloudProfile('api7-offline', url);

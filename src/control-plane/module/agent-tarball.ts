@@ -1,12 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { pack, type Header } from 'tar-stream';
-
-/** assets/agent of this package: src/control-plane/module and dist/control-plane/module are three levels down. */
-export const PACKAGED_AGENT_DIR = resolve(import.meta.dirname, '../../../assets/agent');
 
 /** The tarball's first (and only top-level) folder: cloud-cli takes it as the module folder. */
 export const MODULE_FOLDER = 'cloud_lua_module';
@@ -23,14 +20,13 @@ export interface ModuleTarball {
   entries: string[];
 }
 
-/** The agent folder: GATEWAY_TRAY_AGENT_DIR (the packaged app sets it), else this package's assets/agent. */
-export function agentDirFrom(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return explicit ?? (env.GATEWAY_TRAY_AGENT_DIR?.trim() || PACKAGED_AGENT_DIR);
-}
-
-/** Only the agent's Lua code and its README go in: no editor files, tests or anything else in the folder. */
+/**
+ * Only the agent's Lua code and its README go in: no editor files, tests or anything else in the folder.
+ * The `.ljbc` files are the two that cloud-cli mounts over APISIX's own CLI files (apisix/cli/), without
+ * which its `docker run` refuses to start.
+ */
 function wanted(relPath: string): boolean {
-  return relPath === 'README.md' || relPath.endsWith('.lua');
+  return relPath === 'README.md' || relPath.endsWith('.lua') || relPath.endsWith('.ljbc');
 }
 
 type Entry = { header: Partial<Header> & { name: string }; body?: Buffer };

@@ -16,7 +16,7 @@ export function addCertificateRoutes(router: Router, cp: ControlPlaneContext): v
     if (instanceId !== undefined && !INSTANCE_ID.test(instanceId)) {
       throw badRequest('instance_id must be 1-128 letters, digits, ".", "_", ":" or "-", starting with a letter or digit');
     }
-    const issued = await issueClientCertificate(cp.ca, validityFrom(new Date(cp.clock.now()), cp.clientCertLifetimeMs), instanceId);
+    const issued = await issueClientCertificate(cp.ca, validityFrom(new Date(cp.clock.now()), cp.clientCertLifetimeMs), instanceId, cp.clientKeys);
     cp.log(`issued client certificate ${issued.serial}${instanceId ? ` bound to instance ${instanceId}` : ''}`);
     return {
       certificate: issued.certPem,
