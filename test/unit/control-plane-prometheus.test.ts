@@ -23,10 +23,11 @@ test('it parses samples, labels with escapes and comma, and skips what does not 
   assert.equal(samples[4]?.labels.code, '404');
 });
 
-test('request totals by status code sum every series', () => {
+test('request totals by status code sum every series of a route, and leave out requests that matched none', () => {
   const t = new RequestTotals();
   t.ingest(sample);
-  assert.deepEqual(t.byStatus(), { '200': 15, '502': 2, '404': 1 });
+  // The 404 with route="" matched no route: not an API call (PROTOCOL §6), as the agent does not count it.
+  assert.deepEqual(t.byStatus(), { '200': 15, '502': 2 });
 });
 
 test('a later chunk updates its own series without erasing another chunk', () => {

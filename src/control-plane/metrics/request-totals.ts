@@ -6,7 +6,10 @@ const STATUS_METRIC = new Set(['apisix_http_status']);
 const MAX_SERIES_PER_INSTANCE = 20_000;
 
 /**
- * Request totals by HTTP status code for one instance. Metrics arrive split into chunks (PROTOCOL §2.2),
+ * Request totals by HTTP status code for one instance, of API calls in the one sense PROTOCOL §6 asks
+ * for: requests APISIX served on a route. Under the control plane's global rule APISIX's Prometheus also
+ * counts requests that matched no route (with `route=""`); those are left out, as the agent leaves them
+ * out of `api_calls`. Metrics arrive split into chunks (PROTOCOL §2.2),
  * so the latest value of each counter series is kept and the totals are summed over all of them: a
  * chunk then updates its own series without erasing what the other chunks said.
  */
@@ -19,6 +22,7 @@ export class RequestTotals {
     for (const s of samples) {
       const code = s.labels.code;
       if (code === undefined || !/^\d{3}$/.test(code)) continue;
+      if (s.labels.route === '') continue;
       if (!this.series.has(s.seriesKey) && this.series.size >= MAX_SERIES_PER_INSTANCE) continue;
       this.series.set(s.seriesKey, { code, value: s.value });
     }
