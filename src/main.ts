@@ -39,6 +39,22 @@ async function start(): Promise<void> {
   electron.app.on('web-contents-created', (_event, contents) => {
     contents.on('destroyed', () => service.releaseClient(callerIdFor(contents.id)));
   });
+  // A shown window is somebody looking: the status is followed closely only then (the tray alone costs
+  // far less). The window hides rather than closes, so show and hide are what count.
+  app.on('browser-window-created', (_event, win) => {
+    let release: (() => void) | undefined;
+    const shown = (): void => {
+      release ??= service.look();
+    };
+    const hidden = (): void => {
+      release?.();
+      release = undefined;
+    };
+    win.on('show', shown);
+    win.on('hide', hidden);
+    win.on('closed', hidden);
+    if (win.isVisible()) shown();
+  });
   shell = startShell(electron, {
     services: shellServicesFrom(service),
     handlers: service.handlers,

@@ -18,7 +18,7 @@ export interface UiServer {
  * Serves the built renderer and the WebSocket bridge on 127.0.0.1 only. Requests whose Host is not this
  * server's loopback name are refused, so a web page cannot reach it through DNS rebinding.
  */
-export async function startUiServer(opts: { service: Pick<AppService, 'handlers' | 'subscribe' | 'releaseClient'>; staticDir: string; port?: number; log?: (line: string) => void }): Promise<UiServer> {
+export async function startUiServer(opts: { service: Pick<AppService, 'handlers' | 'subscribe' | 'releaseClient'> & Partial<Pick<AppService, 'look'>>; staticDir: string; port?: number; log?: (line: string) => void }): Promise<UiServer> {
   const token = newBridgeToken();
   const server: Server = createServer();
   await new Promise<void>((resolve, reject) => {

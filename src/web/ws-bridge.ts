@@ -28,7 +28,7 @@ export class WsBridge {
   readonly #unsubscribe: () => void;
 
   constructor(
-    private readonly service: Pick<AppService, 'handlers' | 'subscribe' | 'releaseClient'>,
+    private readonly service: Pick<AppService, 'handlers' | 'subscribe' | 'releaseClient'> & Partial<Pick<AppService, 'look'>>,
     private readonly token: string,
     private readonly origins: string[],
     private readonly log: (line: string) => void = () => undefined,
@@ -50,6 +50,8 @@ export class WsBridge {
   #accept(ws: WebSocket): void {
     const clientId = randomUUID();
     let authed = false;
+    // An open page is somebody looking: the status is followed closely while it stays connected.
+    let releaseLook: (() => void) | undefined;
     const helloTimer = setTimeout(() => ws.close(4401, 'no token'), HELLO_TIMEOUT_MS);
     ws.on('message', (data, isBinary) => {
       if (isBinary) return ws.close(4400, 'text frames only');
@@ -67,6 +69,7 @@ export class WsBridge {
         authed = true;
         clearTimeout(helloTimer);
         this.#sockets.add(ws);
+        releaseLook = this.service.look?.();
         ws.send(JSON.stringify({ type: 'ready' }));
         return;
       }
@@ -74,6 +77,7 @@ export class WsBridge {
     });
     ws.on('close', () => {
       clearTimeout(helloTimer);
+      releaseLook?.();
       this.#sockets.delete(ws);
       this.service.releaseClient(clientId);
     });

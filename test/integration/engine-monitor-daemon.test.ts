@@ -95,8 +95,10 @@ test('the daemon stops and starts while the monitor runs: unavailable, then read
   t.after(() => monitor.dispose());
   const states: EngineState[] = [];
   const events: EngineEvent[] = [];
+  let subscribed = 0;
   monitor.on('state', (s) => states.push(s));
   monitor.on('event', (e) => events.push(e));
+  monitor.on('subscribed', () => (subscribed += 1));
   monitor.start();
 
   await waitFor(() => monitor.state.status === 'ready', { what: 'the monitor to report ready', timeoutMs: 20_000 });
@@ -121,6 +123,27 @@ test('the daemon stops and starts while the monitor runs: unavailable, then read
 
   const statuses = states.map((s) => s.status).filter((s, i, all) => i === 0 || all[i - 1] !== s);
   assert.deepEqual(statuses, ['ready', 'unavailable', 'ready']);
+  // One new stream per connection: what a watcher re-reads once, as events in between are lost.
+  assert.equal(subscribed, 2);
+});
+
+test("Docker's own event filters: only what the monitor was asked for arrives", async (t) => {
+  // Volume events carry no labels, so this filters by action; the status watcher's integration test shows
+  // the container label filter at work (its gateway's events arrive through it).
+  const monitor = new EngineMonitor({ endpoint, reason: 'private test daemon', pingTimeoutMs: 2000, eventFilters: { type: ['volume'], event: ['create'] } });
+  t.after(() => monitor.dispose());
+  const events: EngineEvent[] = [];
+  monitor.on('event', (e) => events.push(e));
+  const subscribed = new Promise<void>((resolve) => monitor.once('subscribed', () => resolve()));
+  monitor.start();
+  await subscribed;
+  const docker = new Docker({ socketPath: socket });
+  await docker.createVolume({ Name: 'gt-filtered-1' });
+  await docker.getVolume('gt-filtered-1').remove();
+  await docker.createVolume({ Name: 'gt-filtered-2' });
+  await waitFor(() => volumeEvent(events, 'gt-filtered-2'), { what: 'the second create event' });
+  // Docker sends events in order, so the destroy, which came between the two creates, would be here.
+  assert.deepEqual(events.map((e) => e.action), ['create', 'create']);
 });
 
 test('probeNow re-probes at once, instead of waiting out the backoff', async (t) => {

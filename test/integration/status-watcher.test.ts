@@ -1,7 +1,8 @@
 /**
  * The status watcher against a real dockerd, the stand-in gateway, a real etcd and the real control plane
- * with shrunk thresholds: healthy after launch, `stopped` within 1 s of a stop (Docker events, not
- * polling), `lost` after the threshold when the control plane stops, and back to healthy when it returns.
+ * with shrunk thresholds: healthy after launch, `stopped` within 1 s of a stop, `error` within 1 s of a
+ * kill and out of it within 1 s of a start (Docker events, not polling: the container is never polled),
+ * `lost` after the threshold when the control plane stops, and back to healthy when it returns.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,6 +34,7 @@ before(async () => {
     client: w.h.client,
     pollMs: 1000,
     instancePollMs: 1000,
+    idleInstancePollMs: 1000,
     certificatePollMs: 2000,
     lostAfterMs: LOST_AFTER_MS,
     registerGraceMs: 30_000,
@@ -91,6 +93,24 @@ test('a stopped control plane shows lost after the threshold, and recovers when 
   await w.restartControlPlane({ lostAfterMs: LOST_AFTER_MS, offlineAfterMs: 600_000 });
   const back = await waitFor(() => stateSince('healthy', t1), { timeoutMs: 30_000, what: 'healthy after the control plane returned' });
   assert.ok(back.at - t1 < 15_000, `recovered in ${back.at - t1} ms`);
+});
+
+test('a killed gateway shows crashed within 1 s, and a start shows within 1 s', async () => {
+  await waitFor(() => watcher.current?.state === 'healthy', { timeoutMs: 30_000, what: 'healthy before the kill' });
+  const t0 = Date.now();
+  await w.docker.getContainer(launched.containerId).kill();
+  const killReturned = Date.now();
+  const crashed = await waitFor(() => stateSince('error', t0), { timeoutMs: 5000, intervalMs: 20, what: 'an error status after the kill' });
+  assert.ok(crashed.at - killReturned <= 1000, `crashed shown ${crashed.at - killReturned} ms after docker kill returned`);
+  assert.equal(crashed.status.reasons[0]?.code, 'crashed');
+
+  const t1 = Date.now();
+  await w.docker.getContainer(launched.containerId).start();
+  const startReturned = Date.now();
+  const started = await waitFor(() => seen.find((s) => s.at >= t1 && s.status.state !== 'error'), { timeoutMs: 5000, intervalMs: 20, what: 'a status after the start' });
+  assert.ok(started.at - startReturned <= 1000, `start shown ${started.at - startReturned} ms after docker start returned`);
+  // Healthy again on a heartbeat of the new run, not on what the control plane remembers of the last one.
+  await waitFor(() => seen.find((s) => s.at >= t1 && s.status.state === 'healthy' && Date.parse(s.status.lastHeartbeatAt ?? '') >= t1 - 1000), { timeoutMs: 30_000, what: 'healthy on a new heartbeat after the start' });
 });
 
 test('dispose releases everything: no more emissions', async () => {

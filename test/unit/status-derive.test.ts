@@ -41,6 +41,15 @@ test('running, registered and Healthy on the control plane is healthy', () => {
   assert.equal(s.lastHeartbeatAt, iso(2_000));
 });
 
+test("the container's module is in the status; API7's module, which writes no status file, is healthy on the control plane's word", () => {
+  const s = deriveStatus(inputs({ container: { id: 'c1', state: 'running', startedAt: NOW - 60_000, module: 'api7' }, agent: null, instanceId: 'i-1' }));
+  assert.equal(s.state, 'healthy');
+  assert.equal(s.module, 'api7');
+  assert.equal(s.lastHeartbeatAt, iso(2_000));
+  assert.equal(deriveStatus(inputs({ container: { id: 'c1', state: 'running', module: 'open-agent' } })).module, 'open-agent');
+  assert.equal(deriveStatus(inputs()).module, undefined, 'a container from before the label says nothing');
+});
+
 test('docker down is an error with a start-docker action, whatever else is known', () => {
   const s = deriveStatus(inputs({ engine: { ready: false, reason: 'Docker is not running' } }));
   assert.equal(s.state, 'error');
@@ -101,4 +110,13 @@ test('a certificate near expiry degrades with a renew action; an expired one is 
   const expired = deriveStatus(inputs({ certificate: { notBefore: NOW - 90 * 86_400_000, notAfter: NOW - 1, needsRenewal: true } }));
   assert.equal(expired.state, 'error');
   assert.equal(expired.reasons[0]?.code, 'cert-expired');
+});
+
+test('running past the grace period, with neither the agent nor the control plane asked yet: checking, not a false alarm', () => {
+  const s = deriveStatus(inputs({ agent: undefined, instance: undefined }));
+  assert.equal(s.state, 'starting');
+  assert.equal(s.reasons[0]?.code, 'checking');
+  const silent = deriveStatus(inputs({ agent: null, instance: null }));
+  assert.equal(silent.state, 'error', 'once both have answered, silence is an error');
+  assert.equal(silent.reasons[0]?.code, 'agent-silent');
 });

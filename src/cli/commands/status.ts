@@ -32,6 +32,7 @@ export function describeStatus(s: GatewayStatus): string[] {
   const details: Array<[string, string | undefined]> = [
     ['Instance', s.instanceId],
     ['Container', s.containerId?.slice(0, 12)],
+    ['Module', s.module],
     ['Registered', s.registeredAt],
     ['Last heartbeat', s.lastHeartbeatAt ? `${s.lastHeartbeatAt} (${describeAge(s.at - Date.parse(s.lastHeartbeatAt))})` : undefined],
     ['Certificate until', s.certificateNotAfter],
@@ -62,6 +63,8 @@ export const statusCommand: CliCommand = {
       ...(session.profile.clusterId ? { clusterId: session.profile.clusterId } : {}),
       ports: { http: p.proxyHttp, https: p.proxyHttps, control: p.control, prometheus: p.prometheus },
     });
+    // Somebody looks for as long as --watch runs: the agent's status file is read once per heartbeat.
+    if (values.watch) watcher.look();
     try {
       const first = await watcher.settled();
       if (!values.watch) {

@@ -27,7 +27,9 @@ export interface LiveSessionOptions {
   notice?: (line: string) => void;
   /** Watcher cadence; the defaults suit the app, tests may shorten them. */
   pollMs?: number;
+  /** The instance record while somebody looks (it also feeds the dashboard's heartbeat timeline). */
   instancePollMs?: number;
+  idleInstancePollMs?: number;
 }
 
 /**
@@ -51,6 +53,7 @@ export async function openLiveSession(opts: LiveSessionOptions): Promise<LiveSes
     ports: { http: p.ports.proxyHttp, https: p.ports.proxyHttps, control: p.ports.control, prometheus: p.ports.prometheus },
     ...(opts.pollMs ? { pollMs: opts.pollMs } : {}),
     ...(opts.instancePollMs ? { instancePollMs: opts.instancePollMs } : {}),
+    ...(opts.idleInstancePollMs ? { idleInstancePollMs: opts.idleInstancePollMs } : {}),
   });
   watcher.on('status', opts.onStatus);
   watcher.start();

@@ -45,6 +45,19 @@ export function parseDockerEvent(raw: unknown): EngineEvent | undefined {
 }
 
 /**
+ * The container actions after which its state (running, exit code, start time) may differ. Everything
+ * else Docker reports is a look at or into a container that leaves its state alone: `archive-path` is
+ * sent for every read of a file through the archive API (the agent's status file), `exec_*` for every
+ * exec, `attach`, `resize`, `top`, `export` and `commit` for what their names say. Refreshing on those
+ * made each status-file read trigger the next one, in a loop as fast as the daemon answered.
+ */
+export const CONTAINER_STATE_ACTIONS: readonly string[] = ['create', 'start', 'restart', 'stop', 'die', 'kill', 'oom', 'pause', 'unpause', 'destroy', 'rename', 'update'];
+
+export function changesContainerState(event: EngineEvent): boolean {
+  return event.type === 'container' && CONTAINER_STATE_ACTIONS.includes(event.action);
+}
+
+/**
  * Splits a stream of newline-delimited JSON into objects. Lines that are not JSON are dropped: the
  * stream comes from outside and must not be able to throw inside a data handler.
  */

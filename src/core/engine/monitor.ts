@@ -14,11 +14,21 @@ export interface EngineMonitorOptions {
   /** While ready, how often to ping anyway, to notice a daemon that hangs with the event stream open. */
   healthIntervalMs?: number;
   backoff?: BackoffOptions;
+  /**
+   * Docker's own event filters (`{type: ['container'], label: ['k=v'], event: ['start']}`): the daemon
+   * then sends only what the watcher acts on, instead of every event of every container on the machine.
+   */
+  eventFilters?: Record<string, string[]>;
 }
 
-interface MonitorEvents {
+export interface MonitorEvents {
   state: [EngineState];
   event: [EngineEvent];
+  /**
+   * A new events stream is open (after the first ping, and after each reconnect). Events between two
+   * streams are lost, so a listener re-reads what it derives from them once, here, and then trusts events.
+   */
+  subscribed: [];
 }
 
 /**
@@ -72,22 +82,27 @@ export class EngineMonitor extends EventEmitter<MonitorEvents> {
     this.closeEvents();
   }
 
-  private async probe(): Promise<void> {
+  /** `health`: the periodic check while ready, a bare ping; anything else (or a failed ping) probes fully. */
+  private async probe(health = false): Promise<void> {
     if (this.disposed || this.probing) return;
     this.probing = true;
     this.clearTimer();
     try {
       this.pingAbort = new AbortController();
-      const engine = await pingEngine(this.docker, this.opts.endpoint, {
-        timeoutMs: this.opts.pingTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS,
-        signal: this.pingAbort.signal,
-      });
+      const timeoutMs = this.opts.pingTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS;
+      if (health && this.current.status === 'ready' && this.events && (await this.pingOnly(timeoutMs, this.pingAbort.signal))) {
+        this.schedule(this.opts.healthIntervalMs ?? 15_000, true);
+        return;
+      }
       if (this.disposed) return;
-      await this.openEvents();
+      const engine = await pingEngine(this.docker, this.opts.endpoint, { timeoutMs, signal: this.pingAbort.signal });
+      if (this.disposed) return;
+      const opened = await this.openEvents();
       if (this.disposed) return;
       this.backoff.reset();
       this.setState({ status: 'ready', endpoint: this.opts.endpoint.url, reason: this.opts.reason, engine, since: new Date() });
-      this.schedule(this.opts.healthIntervalMs ?? 15_000);
+      if (opened) this.safeEmit('subscribed');
+      this.schedule(this.opts.healthIntervalMs ?? 15_000, true);
     } catch (err) {
       if (this.disposed) return;
       this.closeEvents();
@@ -104,14 +119,26 @@ export class EngineMonitor extends EventEmitter<MonitorEvents> {
     }
   }
 
-  private async openEvents(): Promise<void> {
-    if (this.events) return;
+  /** The daemon answers /_ping: all a health check needs while the events stream is open (version is known). */
+  private async pingOnly(timeoutMs: number, signal: AbortSignal): Promise<boolean> {
+    try {
+      await (this.docker.ping as unknown as (o: object) => Promise<unknown>).call(this.docker, { abortSignal: AbortSignal.any([AbortSignal.timeout(timeoutMs), signal]) });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Opens the events stream unless one is open; true when a new one was opened. */
+  private async openEvents(): Promise<boolean> {
+    if (this.events) return false;
     const abort = new AbortController();
     this.eventsAbort = abort;
-    const stream = await this.docker.getEvents({ abortSignal: abort.signal } as Docker.GetEventsOptions);
+    const filters = this.opts.eventFilters;
+    const stream = await this.docker.getEvents({ abortSignal: abort.signal, ...(filters ? { filters } : {}) } as Docker.GetEventsOptions);
     if (this.disposed || abort.signal.aborted) {
       (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
-      return;
+      return false;
     }
     this.events = stream;
     const splitter = new JsonLineSplitter();
@@ -132,6 +159,7 @@ export class EngineMonitor extends EventEmitter<MonitorEvents> {
     stream.on('end', lost);
     stream.on('close', lost);
     stream.on('error', lost);
+    return true;
   }
 
   private closeEvents(): void {
@@ -162,12 +190,12 @@ export class EngineMonitor extends EventEmitter<MonitorEvents> {
     }
   }
 
-  private schedule(ms: number): void {
+  private schedule(ms: number, health = false): void {
     this.clearTimer();
     if (this.disposed) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.probe();
+      void this.probe(health);
     }, ms);
     // The monitor alone must not keep a CLI process alive.
     this.timer.unref();

@@ -40,6 +40,7 @@ export function deriveStatus(input: StatusInputs, opts: { lostAfterMs?: number }
     registeredAt: (instance && instance !== 'unreachable' ? instance.registerTime : undefined) ?? agent?.registered_at ?? undefined,
     lastHeartbeatAt: (instance && instance !== 'unreachable' ? instance.lastSeenTime : undefined) ?? agent?.last_success_at ?? undefined,
     certificateNotAfter: certificate ? new Date(certificate.notAfter).toISOString() : undefined,
+    module: container?.module,
     ports: input.ports,
     at: now,
   };
@@ -101,6 +102,9 @@ function runningFindings(input: StatusInputs, lostAfterMs: number): Finding[] {
     const upFor = container?.startedAt ? now - container.startedAt : 0;
     if (upFor <= (input.registerGraceMs ?? DEFAULT_REGISTER_GRACE_MS)) {
       findings.push({ state: 'starting', code: 'registering', message: `Waiting for the first heartbeat${agentError}` });
+    } else if (agent === undefined && instance === undefined) {
+      // Neither the agent nor the control plane has been asked yet: saying "silent" would be a false alarm.
+      findings.push({ state: 'starting', code: 'checking', message: "Looking for the gateway's heartbeat…" });
     } else if (agent) {
       findings.push({ state: 'lost', code: 'never-registered', message: `The gateway has not registered with its control plane${agentError}`, action: 'show-logs' });
     } else {

@@ -24,14 +24,16 @@ export class InstancePoller {
     this.#clusterId = clusterId;
   }
 
-  async poll(instanceId: string): Promise<InstanceFacts | null | 'unreachable'> {
-    if (!this.client) return 'unreachable';
+  /** The facts the status is built from, and the whole record when there is one (the dashboard draws it). */
+  async poll(instanceId: string): Promise<{ facts: InstanceFacts | null | 'unreachable'; record?: GatewayInstance }> {
+    if (!this.client) return { facts: 'unreachable' };
     try {
       const clusterId = await this.#cluster();
-      return instanceFactsOf(await this.client.instance(clusterId, instanceId));
+      const record = await this.client.instance(clusterId, instanceId);
+      return { facts: instanceFactsOf(record), record };
     } catch (err) {
-      if (err instanceof CloudApiError && err.kind === 'not-found') return null;
-      return 'unreachable';
+      if (err instanceof CloudApiError && err.kind === 'not-found') return { facts: null };
+      return { facts: 'unreachable' };
     }
   }
 

@@ -1,9 +1,13 @@
 import { EventEmitter } from 'node:events';
 import type { ControlPlaneClient } from '../cloud/client.ts';
+import type { GatewayInstance } from '../cloud/types.ts';
 import { DEFAULT_INSTANCE_NAME } from '../credentials/instance-id.ts';
 import { needsRenewal } from '../credentials/x509-inspect.ts';
 import type { Engine } from '../engine/engine.ts';
+import { CONTAINER_STATE_ACTIONS, changesContainerState } from '../engine/events.ts';
+import { LABEL_MANAGED } from '../engine/labels.ts';
 import type { EngineMonitor } from '../engine/monitor.ts';
+import { realClock, type ThrottleClock } from '../engine/throttle.ts';
 import type { EngineEvent, EngineState } from '../engine/types.ts';
 import { readInstanceId } from '../gateway/instance-lookup.ts';
 import { readAgentStatus } from './agent-status-source.ts';
@@ -23,15 +27,23 @@ export interface StatusWatcherOptions {
   client?: ControlPlaneClient;
   clusterId?: string;
   ports?: Record<string, number>;
-  /** Container and agent status file (default 2 s; engine events make container changes instant). */
+  /** Least time between two reads of the agent's status file (default: the agent's heartbeat interval, 10 s). */
   pollMs?: number;
-  /** The control plane's instance record, at a modest rate (default 5 s). */
+  /** The control plane's instance record while somebody looks (default 5 s). */
   instancePollMs?: number;
-  /** The certificate on disk (default 30 s; renewals call probeNow). */
+  /**
+   * The instance record while nobody looks. By default it is read when the gateway could first turn Lost
+   * (its last heartbeat plus the lost threshold, so every 20–30 s while it heartbeats), and once per
+   * heartbeat interval while the record cannot tell (no record, unreachable).
+   */
+  idleInstancePollMs?: number;
+  /** The certificate on disk (default 5 min; a renewal restarts the container or calls probeNow). */
   certificatePollMs?: number;
   lostAfterMs?: number;
   registerGraceMs?: number;
   now?: () => number;
+  /** Timers, injected so tests can drive time by hand; the real ones by default. */
+  clock?: ThrottleClock;
 }
 
 interface Observed {
@@ -43,34 +55,60 @@ interface Observed {
   certificate: Omit<CertificateFacts, 'needsRenewal'> | null | undefined;
 }
 
+type Source = 'container' | 'agent' | 'instance' | 'certificate';
+
+const DEFAULT_HEARTBEAT_MS = 10_000;
+const DEFAULT_LOST_AFTER_MS = 30_000;
+// A daemon that exits or restarts closes the events stream at once; the ping is only for one that hangs.
+const ENGINE_HEALTH_MS = 30_000;
 const snapshotKey = (s: GatewayStatus): string => JSON.stringify({ ...s, at: 0 });
+
+/** What Docker sends the watcher: state changes of our gateway containers, nothing else. */
+export const WATCHED_EVENTS: Record<string, string[]> = { type: ['container'], label: [`${LABEL_MANAGED}=true`], event: [...CONTAINER_STATE_ACTIONS] };
 
 /**
  * One GatewayStatus, emitted on every change (not on every poll), from engine events, the container,
  * the agent's status file (read through Docker), the control plane's instance record and the
  * certificate. A long-lived loop: it never throws, backs off a failing control plane, releases every
  * timer and stream on dispose(), and probeNow() re-checks everything at once.
+ *
+ * What it costs is set by who looks (look()). The container is read only when Docker's events say it
+ * changed (and once per events stream, as events between two streams are lost). The instance record is
+ * polled while the gateway runs: often while somebody looks, at the heartbeat interval while nobody does,
+ * which is enough for the tray to see it turn Lost. The agent's status file is read at most once per
+ * heartbeat interval, and while nobody looks only when the control plane's record cannot tell the state
+ * (no record, unreachable, Lost): a healthy gateway nobody looks at costs no read at all.
  */
-export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus] }> {
+export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus]; instance: [GatewayInstance] }> {
   #o: StatusWatcherOptions;
+  #clock: ThrottleClock;
   #monitor: EngineMonitor;
   #poller: InstancePoller;
   #seen: Observed = { engine: { ready: false }, container: undefined, agent: undefined, instance: undefined, certificate: undefined };
-  #timers = new Map<string, NodeJS.Timeout>();
-  #chains = new Map<string, Promise<void>>();
+  #timers = new Map<Source, unknown>();
+  #chains = new Map<Source, Promise<void>>();
+  #queued = new Map<Source, Promise<void>>();
   #instanceFailures = 0;
+  #agentReadAt: number | undefined;
+  #instancePolledAt: number | undefined;
+  #lookers = 0;
   #current: GatewayStatus | undefined;
   #launching: string | undefined;
   #started = false;
   #disposed = false;
   #engineKnown = false;
+  #engineKnownSignal: Promise<void>;
+  #markEngineKnown: () => void = () => undefined;
 
   constructor(options: StatusWatcherOptions) {
     super();
     this.#o = options;
+    this.#clock = options.clock ?? realClock;
     this.#poller = new InstancePoller(options.client, options.clusterId);
-    this.#monitor = options.engine.createMonitor();
+    this.#engineKnownSignal = new Promise((resolve) => (this.#markEngineKnown = resolve));
+    this.#monitor = options.engine.createMonitor({ eventFilters: WATCHED_EVENTS, healthIntervalMs: ENGINE_HEALTH_MS });
     this.#monitor.on('state', (s) => this.#onEngineState(s));
+    this.#monitor.on('subscribed', () => void this.#refreshContainer());
     this.#monitor.on('event', (e) => this.#onEngineEvent(e));
   }
 
@@ -78,20 +116,35 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus] }> {
     return this.#current;
   }
 
+  /** Somebody looks (a window, a page, `status --watch`): the status is followed closely until released. */
+  look(): () => void {
+    this.#lookers += 1;
+    this.#reschedule();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#lookers -= 1;
+      this.#reschedule();
+    };
+  }
+
+  get watched(): boolean {
+    return this.#lookers > 0;
+  }
+
   start(): void {
     if (this.#started || this.#disposed) return;
     this.#started = true;
     this.#monitor.start();
-    this.#loop('container', this.#o.pollMs ?? 2000, () => this.#refreshContainer());
-    this.#loop('instance', this.#o.instancePollMs ?? 5000, () => this.#refreshInstance());
-    this.#loop('certificate', this.#o.certificatePollMs ?? 30_000, () => this.#refreshCertificate());
+    void this.#refreshCertificate();
   }
 
   /** Re-checks everything at once (resume from sleep, after a launch, stop or renewal). */
   async probeNow(): Promise<GatewayStatus | undefined> {
     if (this.#disposed) return this.#current;
     this.#monitor.probeNow();
-    await Promise.all([this.#refreshContainer(), this.#refreshInstance(), this.#refreshCertificate()]);
+    await this.#refreshAll();
     return this.#current;
   }
 
@@ -101,14 +154,15 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus] }> {
    */
   async settled(timeoutMs = 8000): Promise<GatewayStatus | undefined> {
     this.start();
-    const deadline = Date.now() + timeoutMs;
-    const done = (): boolean => {
-      const s = this.#seen;
-      if (!this.#engineKnown) return false;
-      if (!s.engine.ready) return true;
-      return s.container !== undefined && s.instance !== undefined && s.certificate !== undefined && (s.container === null || s.container.state !== 'running' || s.agent !== undefined);
-    };
-    while (!this.#disposed && !done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    let timer: unknown;
+    const timeout = new Promise<void>((resolve) => (timer = this.#clock.setTimeout(resolve, timeoutMs)));
+    (timer as NodeJS.Timeout | undefined)?.unref?.();
+    const work = (async () => {
+      await this.#engineKnownSignal;
+      if (this.#seen.engine.ready) await this.#refreshAll();
+    })();
+    await Promise.race([work, timeout]);
+    this.#clock.clearTimeout(timer);
     this.#emit();
     return this.#current;
   }
@@ -121,14 +175,14 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus] }> {
 
   dispose(): void {
     this.#disposed = true;
-    for (const t of this.#timers.values()) clearTimeout(t);
+    for (const t of this.#timers.values()) this.#clock.clearTimeout(t);
     this.#timers.clear();
     this.#monitor.dispose();
     this.removeAllListeners();
   }
 
   #now(): number {
-    return this.#o.now?.() ?? Date.now();
+    return this.#o.now?.() ?? this.#clock.now();
   }
 
   #instanceId(): string | undefined {
@@ -136,32 +190,107 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus] }> {
     return this.#seen.instanceId;
   }
 
-  /** Runs `fn` now and then every `intervalMs`; each source runs one at a time. */
-  #loop(name: string, intervalMs: number, fn: () => Promise<void>): void {
-    const tick = async (): Promise<void> => {
-      await fn();
-      if (this.#disposed) return;
-      const factor = name === 'instance' ? Math.min(6, 2 ** Math.max(0, this.#instanceFailures - 2)) : 1;
-      const timer = setTimeout(() => void tick(), intervalMs * factor);
-      timer.unref();
-      this.#timers.set(name, timer);
-    };
-    void tick();
+  #running(): boolean {
+    return this.#seen.engine.ready && this.#seen.container?.state === 'running';
   }
 
-  #serial(name: string, fn: () => Promise<void>): Promise<void> {
+  #heartbeatMs(): number {
+    const s = this.#seen.agent?.heartbeat_interval_s;
+    return s && s > 0 ? Math.max(1000, s * 1000) : DEFAULT_HEARTBEAT_MS;
+  }
+
+  /** The status file adds what the control plane's record cannot say; while nobody looks, only then. */
+  #agentWanted(): boolean {
+    if (!this.#running()) return false;
+    if (this.#lookers > 0) return true;
+    const i = this.#seen.instance;
+    // Not asked yet: the record's answer decides (it comes at once after a container change).
+    if (i === undefined) return false;
+    return !(i !== null && i !== 'unreachable' && (i.status === 'Healthy' || i.status === 'Only Heartbeats'));
+  }
+
+  #instanceWanted(): boolean {
+    return this.#seen.engine.ready && (this.#lookers > 0 || this.#running());
+  }
+
+  #instanceIntervalMs(): number {
+    const backoff = Math.min(6, 2 ** Math.max(0, this.#instanceFailures - 2));
+    if (this.#lookers > 0) return (this.#o.instancePollMs ?? 5000) * backoff;
+    if (this.#o.idleInstancePollMs !== undefined) return this.#o.idleInstancePollMs * backoff;
+    const heartbeat = this.#heartbeatMs();
+    const i = this.#seen.instance;
+    const lastSeen = i && i !== 'unreachable' && i.status !== 'Lost Connection' && i.status !== 'Offline' && i.lastSeenTime ? Date.parse(i.lastSeenTime) : NaN;
+    if (Number.isNaN(lastSeen) || this.#instancePolledAt === undefined) return heartbeat * backoff;
+    // Nothing the tray shows can change before the record could say Lost; the clamp bounds a skewed clock.
+    const lostAfter = this.#o.lostAfterMs ?? DEFAULT_LOST_AFTER_MS;
+    const untilLost = lastSeen + lostAfter + 1000 - this.#instancePolledAt;
+    return Math.min(lostAfter, Math.max(heartbeat, untilLost));
+  }
+
+  #setTimer(name: Source, ms: number, fn: () => void): void {
+    this.#clearTimer(name);
+    const handle = this.#clock.setTimeout(() => {
+      this.#timers.delete(name);
+      fn();
+    }, ms);
+    // The watcher alone must not keep a CLI process alive.
+    (handle as NodeJS.Timeout | undefined)?.unref?.();
+    this.#timers.set(name, handle);
+  }
+
+  #clearTimer(name: Source): void {
+    const t = this.#timers.get(name);
+    if (t !== undefined) this.#clock.clearTimeout(t);
+    this.#timers.delete(name);
+  }
+
+  #reschedule(): void {
+    this.#scheduleInstance();
+    this.#scheduleAgent();
+  }
+
+  #scheduleAgent(): void {
+    this.#clearTimer('agent');
+    if (this.#disposed || !this.#started || !this.#agentWanted()) return;
+    const due = (this.#agentReadAt ?? -Infinity) + (this.#o.pollMs ?? this.#heartbeatMs());
+    this.#setTimer('agent', Math.max(0, due - this.#now()), () => void this.#refreshAgent());
+  }
+
+  #scheduleInstance(): void {
+    this.#clearTimer('instance');
+    if (this.#disposed || !this.#started || !this.#instanceWanted()) return;
+    const due = (this.#instancePolledAt ?? -Infinity) + this.#instanceIntervalMs();
+    this.#setTimer('instance', Math.max(0, due - this.#now()), () => void this.#refreshInstance());
+  }
+
+  #scheduleCertificate(): void {
+    if (this.#disposed) return;
+    this.#setTimer('certificate', this.#o.certificatePollMs ?? 300_000, () => void this.#refreshCertificate());
+  }
+
+  /** Runs one source at a time; a request made while one is already waiting to run joins it. */
+  #serial(name: Source, fn: () => Promise<void>): Promise<void> {
+    const waiting = this.#queued.get(name);
+    if (waiting) return waiting;
     const prev = this.#chains.get(name) ?? Promise.resolve();
     const next = prev.then(async () => {
+      this.#queued.delete(name);
       if (this.#disposed) return;
       try {
         await fn();
       } catch {
-        // a source that fails leaves its last value; the next tick tries again
+        // a source that fails leaves its last value; the next change or tick tries again
       }
       this.#emit();
     });
+    this.#queued.set(name, next);
     this.#chains.set(name, next);
     return next;
+  }
+
+  async #refreshAll(): Promise<void> {
+    await this.#refreshContainer();
+    await Promise.all([this.#refreshInstance(), this.#refreshCertificate(), this.#running() ? this.#refreshAgent() : undefined]);
   }
 
   #refreshContainer(): Promise<void> {
@@ -173,24 +302,47 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus] }> {
         this.#seen.agent = null;
         return;
       }
-      const info = await findInstanceContainer(this.#o.engine, this.#o.profile, id);
-      this.#seen.container = containerFacts(info);
-      if (info?.running) this.#seen.agent = await readAgentStatus(this.#o.engine, info.id).catch(() => this.#seen.agent ?? null);
-      else this.#seen.agent = null;
-    });
+      const prev = this.#seen.container;
+      const next = containerFacts(await findInstanceContainer(this.#o.engine, this.#o.profile, id));
+      this.#seen.container = next;
+      if (next?.state !== 'running') {
+        this.#seen.agent = null;
+      } else if (prev?.id !== next.id || prev?.startedAt !== next.startedAt || prev?.state !== 'running') {
+        // A new run: its agent writes a new status file and heartbeats at once, so look at both now; a
+        // renewal restarts the container, so the certificate too.
+        this.#agentReadAt = undefined;
+        this.#instancePolledAt = undefined;
+        void this.#refreshCertificate();
+      }
+    }).finally(() => this.#reschedule());
+  }
+
+  #refreshAgent(): Promise<void> {
+    return this.#serial('agent', async () => {
+      const c = this.#seen.container;
+      if (!this.#running() || !c) return;
+      this.#agentReadAt = this.#now();
+      this.#seen.agent = await readAgentStatus(this.#o.engine, c.id).catch(() => this.#seen.agent ?? null);
+    }).finally(() => this.#scheduleAgent());
   }
 
   #refreshInstance(): Promise<void> {
     return this.#serial('instance', async () => {
+      this.#instancePolledAt = this.#now();
       const id = this.#instanceId();
       if (!id) {
         this.#seen.instance = null;
         return;
       }
-      const result = await this.#poller.poll(id);
-      this.#instanceFailures = result === 'unreachable' ? this.#instanceFailures + 1 : 0;
-      this.#seen.instance = result;
-    });
+      const { facts, record } = await this.#poller.poll(id);
+      this.#instanceFailures = facts === 'unreachable' ? this.#instanceFailures + 1 : 0;
+      this.#seen.instance = facts;
+      if (record) this.#tell('instance', () => this.emit('instance', record));
+      // When the record cannot tell (no record, unreachable, Lost), the agent's file says why: read it
+      // before this answer is shown, so the status does not flicker through a guess.
+      const due = (this.#agentReadAt ?? -Infinity) + (this.#o.pollMs ?? this.#heartbeatMs());
+      if (this.#agentWanted() && due <= this.#now()) await this.#refreshAgent();
+    }).finally(() => this.#reschedule());
   }
 
   #refreshCertificate(): Promise<void> {
@@ -198,18 +350,21 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus] }> {
       const id = this.#instanceId();
       const facts = id ? readCertificateFacts(this.#o.home, this.#o.profile, id, new Date(this.#now())) : null;
       this.#seen.certificate = facts ? { notBefore: facts.notBefore, notAfter: facts.notAfter } : null;
-    });
+    }).finally(() => this.#scheduleCertificate());
   }
 
   #onEngineState(state: EngineState): void {
     this.#engineKnown = true;
+    this.#markEngineKnown();
     this.#seen.engine = state.status === 'ready' ? { ready: true, endpoint: state.endpoint } : { ready: false, reason: state.reason, endpoint: state.endpoint };
-    if (state.status === 'ready') void this.#refreshContainer();
-    else this.#emit();
+    // Ready: the container is read when the events stream is open ('subscribed'), which follows at once.
+    this.#reschedule();
+    this.#emit();
   }
 
   #onEngineEvent(event: EngineEvent): void {
-    if (event.type !== 'container' || !('managed' in event) || !event.managed) return;
+    // Docker filters already; this also holds for an engine that sends everything.
+    if (!changesContainerState(event) || event.type !== 'container' || !event.managed) return;
     const id = this.#instanceId();
     const ours = (id !== undefined && event.instanceId === id) || event.containerId === this.#seen.container?.id;
     if (!ours) return;
@@ -235,6 +390,15 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus] }> {
     };
   }
 
+  /** A listener that throws must not break the loop; it is reported as a process warning instead. */
+  #tell(what: string, send: () => void): void {
+    try {
+      send();
+    } catch (err) {
+      process.emitWarning(`A status watcher '${what}' listener threw: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
   #emit(): void {
     // Before Docker has answered (or failed to), "engine unavailable" would be a false alarm in the tray.
     if (this.#disposed || !this.#started || !this.#engineKnown) return;
@@ -247,10 +411,6 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus] }> {
     const changed = !this.#current || snapshotKey(this.#current) !== snapshotKey(next);
     if (!changed) return;
     this.#current = next;
-    try {
-      this.emit('status', next);
-    } catch (err) {
-      process.emitWarning(`A status listener threw: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    this.#tell('status', () => this.emit('status', next));
   }
 }
