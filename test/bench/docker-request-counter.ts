@@ -4,7 +4,9 @@
  * kind. Nothing in the app knows about it, so production code carries no hook for it.
  */
 import { rm } from 'node:fs/promises';
-import { createConnection, createServer, type Socket } from 'node:net';
+import { createConnection, createServer } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { splice } from '../helpers/splice.ts';
 
 const REQUEST_LINE = /^(GET|HEAD|POST|PUT|DELETE) (\S+) HTTP\/1\.[01]$/;
 // A request line is short; anything longer is a body (a tarball), which is never parsed.
@@ -28,11 +30,8 @@ export interface RequestCounter {
 
 export async function startRequestCounter(socketPath: string, daemonSocket: string): Promise<RequestCounter> {
   let counts = new Map<string, number>();
-  const open = new Set<Socket>();
+  const open = new Set<Duplex>();
   const server = createServer((client) => {
-    const daemon = createConnection(daemonSocket);
-    open.add(client);
-    open.add(daemon);
     let pending = '';
     client.on('data', (chunk: Buffer) => {
       pending += chunk.toString('latin1');
@@ -47,16 +46,7 @@ export async function startRequestCounter(socketPath: string, daemonSocket: stri
         }
       }
     });
-    client.pipe(daemon);
-    daemon.pipe(client);
-    const end = (): void => {
-      client.destroy();
-      daemon.destroy();
-      open.delete(client);
-      open.delete(daemon);
-    };
-    client.on('error', end).on('close', end);
-    daemon.on('error', end).on('close', end);
+    splice(client, createConnection(daemonSocket), open);
   });
   await rm(socketPath, { force: true });
   await new Promise<void>((resolve, reject) => {

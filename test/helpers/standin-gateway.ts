@@ -12,6 +12,7 @@ import { putTlsBundle } from '../../src/core/gateway/container.ts';
 import { renderStartupTemplate } from '../../src/core/gateway/template.ts';
 import { AGENT_STATUS_PATH } from '../../src/core/status/agent-status-source.ts';
 import { STANDIN_IMAGE, TEST_DOCKER_SOCKET, TEST_LABEL } from './docker.ts';
+import { waitFor } from './wait-for.ts';
 
 export { bridgeGatewayAddress } from '../../src/core/gateway/bridge-gateway.ts';
 export const STATUS_FILE = AGENT_STATUS_PATH;
@@ -50,6 +51,17 @@ export interface StandinGateway {
   putBundle(bundle: TlsBundle): Promise<void>;
   logs(): Promise<string>;
   remove(): Promise<void>;
+}
+
+/** Waits for a gateway expected to give up by itself (a bad config, no config centre) to exit. */
+export function waitUntilExited(gw: StandinGateway, timeoutMs = 45_000): Promise<{ running: boolean; exitCode: number }> {
+  return waitFor(
+    async () => {
+      const s = await gw.state();
+      return s.running ? undefined : s;
+    },
+    { timeoutMs, intervalMs: 200, what: 'the gateway to give up' },
+  );
 }
 
 /**

@@ -1,4 +1,6 @@
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { createConnection, createServer, type Server } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { splice } from './splice.ts';
 
 /** One TCP connection that passed the counter, with the first bytes the client sent (its TLS ClientHello). */
 export interface CountedConnection {
@@ -20,26 +22,14 @@ export interface TcpCounter {
  */
 export async function startTcpCounter(listenHost: string, target: { host: string; port: number }): Promise<TcpCounter> {
   const connections: CountedConnection[] = [];
-  const open = new Set<Socket>();
+  const open = new Set<Duplex>();
   const server: Server = createServer((client) => {
     const record: CountedConnection = { openedAtMs: Date.now(), firstBytes: Buffer.alloc(0) };
     connections.push(record);
-    const upstream = createConnection(target);
-    open.add(client);
-    open.add(upstream);
     client.once('data', (chunk: Buffer) => {
       record.firstBytes = chunk;
     });
-    client.pipe(upstream);
-    upstream.pipe(client);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-      open.delete(client);
-      open.delete(upstream);
-    };
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
+    splice(client, createConnection(target), open);
   });
   await new Promise<void>((resolve) => server.listen(0, listenHost, resolve));
   return {

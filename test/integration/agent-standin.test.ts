@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { execInContainer } from '../../src/core/engine/exec.ts';
 import { startAgentRig, type AgentRig, type RigInstance } from '../helpers/agent-rig.ts';
 import { freePort } from '../helpers/docker.ts';
-import { STATUS_FILE, startStandinGateway, type StandinGateway } from '../helpers/standin-gateway.ts';
+import { STATUS_FILE, startStandinGateway, waitUntilExited, type StandinGateway } from '../helpers/standin-gateway.ts';
 import { offersResumption, startTcpCounter } from '../helpers/tcp-counter.ts';
 import { testPki } from '../helpers/test-pki.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -266,13 +266,7 @@ describe('habits of the official image that the stand-in keeps', () => {
       editConfig: (yaml) => yaml.replace(/(https:\/\/host\.docker\.internal:)\d+/, `$1${deadPort}`),
     });
     try {
-      const stopped = await waitFor(
-        async () => {
-          const s = await dead.state();
-          return s.running ? undefined : s;
-        },
-        { timeoutMs: 45_000, intervalMs: 200, what: 'the gateway to give up' },
-      );
+      const stopped = await waitUntilExited(dead);
       assert.notEqual(stopped.exitCode, 0);
       assert.match(await dead.logs(), /all etcd nodes are unavailable/);
     } finally {

@@ -4,7 +4,8 @@
  */
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type TLSSocket } from 'node:tls';
@@ -15,11 +16,12 @@ import { createDockerClient, pingEngine } from '../../src/core/engine/client.ts'
 import { discoverEndpoint, realFileProbe } from '../../src/core/engine/discovery.ts';
 import { EngineConfigError, EngineUnavailableError } from '../../src/core/engine/errors.ts';
 import { TEST_DOCKER_SOCKET, testDocker } from '../helpers/docker.ts';
+import { splice } from '../helpers/splice.ts';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'gt-engine-tls-'));
 let port = 0;
-const open = new Set<Socket>();
+const open = new Set<Duplex>();
 let server: ReturnType<typeof createServer> | undefined;
 
 async function openssl(args: string[]): Promise<void> {
@@ -60,17 +62,7 @@ before(async () => {
       rejectUnauthorized: true,
     },
     (tlsSocket: TLSSocket) => {
-      const upstream = connect(TEST_DOCKER_SOCKET);
-      open.add(tlsSocket).add(upstream);
-      tlsSocket.pipe(upstream).pipe(tlsSocket);
-      const done = () => {
-        tlsSocket.destroy();
-        upstream.destroy();
-        open.delete(tlsSocket);
-        open.delete(upstream);
-      };
-      tlsSocket.on('error', done).on('close', done);
-      upstream.on('error', done).on('close', done);
+      splice(tlsSocket, connect(TEST_DOCKER_SOCKET), open);
     },
   );
   server.on('tlsClientError', () => {});

@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { readContainerFile } from '../../src/core/engine/archive.ts';
 import { startAgentRig, type AgentRig } from '../helpers/agent-rig.ts';
-import type { StandinGateway, StandinRuntime } from '../helpers/standin-gateway.ts';
+import { waitUntilExited, type StandinGateway, type StandinRuntime } from '../helpers/standin-gateway.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const PROBE_DIR = resolve(import.meta.dirname, '../fixtures/runtime-probe');
@@ -134,13 +134,7 @@ describe('APISIX 3.x\'s reading of config.yaml', () => {
         return stringify({ ...rest, etcd: deployment.etcd });
       },
     });
-    const stopped = await waitFor(
-      async () => {
-        const s = await gw.state();
-        return s.running ? undefined : s;
-      },
-      { timeoutMs: 45_000, intervalMs: 200, what: 'the gateway to give up' },
-    );
+    const stopped = await waitUntilExited(gw);
     assert.notEqual(stopped.exitCode, 0);
     const logs = await gw.logs();
     assert.match(logs, /127\.0\.0\.1:2379/);
