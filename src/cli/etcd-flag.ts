@@ -1,15 +1,21 @@
 import { UsageError } from './command.ts';
 import { isImageRef } from '../core/gateway/etcd-image.ts';
 
-/** `--etcd URL`: the client port of etcd's JSON gateway, as an origin (no path, no trailing slash). */
-export function parseEtcdUrl(value: string): string {
+/**
+ * `--etcd URL`: the client port of etcd's JSON gateway, as an origin (no path, no trailing slash). https://
+ * only where the command also takes the client certificate (`--etcd-ca`, `--etcd-cert`, `--etcd-key`).
+ */
+export function parseEtcdUrl(value: string, opts: { allowHttps?: boolean } = {}): string {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     throw new UsageError(`--etcd expects a URL like http://127.0.0.1:2379, got "${value}"`);
   }
-  if (url.protocol !== 'http:') throw new UsageError(`--etcd must be an http:// URL of etcd's client port, got "${value}"`);
+  const https = opts.allowHttps === true && url.protocol === 'https:';
+  if (url.protocol !== 'http:' && !https) {
+    throw new UsageError(`--etcd must be an http://${opts.allowHttps ? ' or https://' : ''} URL of etcd's client port, got "${value}"`);
+  }
   return url.origin;
 }
 

@@ -22,6 +22,7 @@ import { InstanceRegistry } from './registry/registry.ts';
 import { DEFAULT_THRESHOLDS, validateThresholds, type StatusThresholds } from './registry/status.ts';
 import { ensureDirectoryMarkers } from './seed/directory-markers.ts';
 import { ensurePrometheusGlobalRule } from './seed/prometheus-global-rule.ts';
+import { DataFileWriteError } from './storage/atomic-file.ts';
 import { dataFiles } from './storage/data-files.ts';
 import { writeJsonFile } from './storage/json-file.ts';
 import { loadOrCreateIdentity } from './storage/identity.ts';
@@ -78,10 +79,16 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
   if (!isLoopback(apiListen.host)) {
     log(`warning: the management API listens on ${apiListen.host}, beyond this machine, over plain HTTP; put it behind TLS`);
   }
-  const etcd = new EtcdClient(opts.etcdUrl);
-  const etcdVersion = await checkEtcd(etcd);
+  const etcd = new EtcdClient(opts.etcdUrl, { tls: opts.etcdTls });
   const prefix = opts.etcdPrefix ?? DEFAULTS.etcdPrefix;
-  await seedConfigCentre(etcd, prefix, clock.now(), log);
+  let etcdVersion: string;
+  try {
+    etcdVersion = await checkEtcd(etcd);
+    await seedConfigCentre(etcd, prefix, clock.now(), log);
+  } catch (err) {
+    etcd.close();
+    throw err;
+  }
   const module = await loadModule(opts.agentDir, log);
 
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
@@ -90,8 +97,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
   const identity = await loadOrCreateIdentity(files.identity, now);
   const ca = await loadOrCreateAuthority(files, now, opts.caLifetimeMs ?? DEFAULTS.caLifetimeMs);
   const serverNames = [domain, 'host.docker.internal', 'localhost', '127.0.0.1', advertiseHost, ...dpListen.map((l) => l.host).filter((h) => !WILDCARDS.has(h))];
-  const serverTls = await loadOrIssueServerCertificate(files, ca, serverNames, now, opts.serverCertLifetimeMs ?? DEFAULTS.serverCertLifetimeMs);
-  const tokens = await TokenStore.open(files);
+  const serverTls = await loadOrIssueServerCertificate(files, ca, serverNames, now, opts.serverCertLifetimeMs ?? DEFAULTS.serverCertLifetimeMs, log);
+  const tokens = await TokenStore.open(files, log);
   await tokens.ensureAdminToken(identity.userId, clock.now(), opts.adminTokenLifetimeMs ?? DEFAULTS.adminTokenLifetimeMs);
   const revocation = await RevocationList.load(files.revoked);
 
@@ -121,7 +128,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
     log,
   };
 
-  const endpoint = createDataPlaneEndpoint(cp, { certPem: serverTls.certPem, keyPem: serverTls.keyPem, caPem: ca.certPem }, opts.etcdUrl);
+  const endpoint = createDataPlaneEndpoint(cp, { certPem: serverTls.certPem, keyPem: serverTls.keyPem, caPem: ca.certPem }, { url: opts.etcdUrl, tls: opts.etcdTls });
   const management = createManagementServer(cp);
   const listening: Server[] = [];
   const stopServers = async () => {
@@ -134,6 +141,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
       }),
     );
     endpoint.close();
+    etcd.close();
     await clientKeys.stop();
   };
 
@@ -179,7 +187,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
   } catch (err) {
     clearInterval(purgeTimer);
     await stopServers();
-    throw new Error(`could not write ${files.ready} (${err instanceof Error ? err.message : String(err)}); check the data folder's permissions`, { cause: err });
+    const full = err instanceof DataFileWriteError && err.code === 'ENOSPC';
+    throw new Error(`${err instanceof Error ? err.message : String(err)}; ${full ? 'free some space and start again' : "check the data folder's permissions"}`, { cause: err });
   }
   // Off the event loop (libuv's threads), after the listeners are up, so start-up does not wait for it.
   clientKeys.fill();

@@ -1,4 +1,5 @@
 import type { Clock } from './clock.ts';
+import type { EtcdTls } from './etcd/transport.ts';
 
 export interface ListenAddress {
   host: string;
@@ -7,7 +8,10 @@ export interface ListenAddress {
 
 export interface ControlPlaneOptions {
   dataDir: string;
+  /** http:// for an etcd without TLS; https:// needs `etcdTls`. */
   etcdUrl: string;
+  /** The client certificate, key and CA of an etcd that requires client-certificate TLS (the app's own). */
+  etcdTls?: EtcdTls | undefined;
   apiListen?: ListenAddress;
   /** Every entry shares one port number; port 0 on the first picks a free one for all. */
   dpListen?: ListenAddress[];

@@ -5,13 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { startControlPlane } from '../../src/control-plane/index.ts';
+import type { EtcdTls } from '../../src/control-plane/etcd/transport.ts';
 import { CloudClient } from '../../src/core/cloud/client.ts';
 import { DockerEngine } from '../../src/core/engine/engine.ts';
 import { LABEL_COMPONENT, LABEL_MANAGED } from '../../src/core/engine/labels.ts';
 import { GatewayError } from '../../src/core/gateway/errors.ts';
-import { ensureEtcdContainer, ETCD_COMPONENT, LABEL_ETCD_VOLUME } from '../../src/core/gateway/etcd-container.ts';
+import { caFingerprint, ensureEtcdContainer, ETCD_COMPONENT, LABEL_ETCD_CA, LABEL_ETCD_VOLUME } from '../../src/core/gateway/etcd-container.ts';
 import { etcdHealthy, ensureLocalEtcd, findEtcdBinary } from '../../src/core/gateway/etcd-process.ts';
-import { readEtcdRecord } from '../../src/core/gateway/etcd-record.ts';
+import { readEtcdRecord, writeEtcdRecord } from '../../src/core/gateway/etcd-record.ts';
+import { EtcdClient } from '../../src/control-plane/etcd/client.ts';
+import { freePort } from '../helpers/etcd.ts';
 import { alive } from '../../src/core/gateway/background-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { ensureStandinImage, STANDIN_IMAGE, TEST_DOCKER_SOCKET, testDocker, testRunId } from '../helpers/docker.ts';
@@ -52,8 +55,8 @@ function newVolume(prefix: string): string {
   return v;
 }
 
-async function withControlPlane<T>(etcdUrl: string, fn: (client: CloudClient, clusterId: string) => Promise<T>): Promise<T> {
-  const cp = await startControlPlane({ dataDir: cpData, etcdUrl, apiListen: { host: '127.0.0.1', port: 0 }, dpListen: [{ host: '127.0.0.1', port: 0 }] });
+async function withControlPlane<T>(etcd: { url: string; tls: EtcdTls }, fn: (client: CloudClient, clusterId: string) => Promise<T>): Promise<T> {
+  const cp = await startControlPlane({ dataDir: cpData, etcdUrl: etcd.url, etcdTls: etcd.tls, apiListen: { host: '127.0.0.1', port: 0 }, dpListen: [{ host: '127.0.0.1', port: 0 }] });
   try {
     const token = (await readFile(cp.tokenFile, 'utf8')).trim();
     return await fn(new CloudClient({ baseUrl: cp.apiUrl, token }), cp.clusterId);
@@ -72,8 +75,10 @@ test('without an etcd binary, etcd runs as a container: started, adopted, restar
   assert.equal(first.started, true);
   assert.ok(first.container, 'a container, not a process');
   assert.equal(first.pid, undefined);
-  assert.match(first.url, /^http:\/\/127\.0\.0\.1:\d+$/);
-  assert.ok(await etcdHealthy(first.url));
+  assert.match(first.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+  assert.ok(await etcdHealthy(first.url, 3000, first.tls));
+  assert.equal(await etcdHealthy(first.url, 3000), false, 'no client certificate, no answer');
+  assert.equal(await etcdHealthy(first.url.replace('https:', 'http:'), 3000), false, 'and no plain HTTP');
   assert.deepEqual(readEtcdRecord(home), { url: first.url, container: first.container });
 
   const raw = await docker.getContainer(first.container).inspect();
@@ -82,11 +87,14 @@ test('without an etcd binary, etcd runs as a container: started, adopted, restar
   const imageUser = (await docker.getImage(STANDIN_IMAGE).inspect()).Config.User;
   assert.equal(raw.Config.User, imageUser, 'it runs as the image user, not root');
   assert.equal((await engine.exec(first.container, ['id', '-u'])).stdout.trim(), '636');
+  // etcd's key reached its user through the archive API, at 0600, in a 0700 folder.
+  assert.equal((await engine.exec(first.container, ['stat', '-c', '%a %u', '/etc/gateway-tray-etcd/etcd.key', '/etc/gateway-tray-etcd'])).stdout.trim(), '600 636\n700 636');
+  assert.equal(raw.Config.Labels[LABEL_ETCD_CA], caFingerprint(first.tls.ca));
   assert.deepEqual(raw.HostConfig.PortBindings?.['2379/tcp']?.map((b: { HostIp: string }) => b.HostIp), ['127.0.0.1']);
   assert.ok(raw.Mounts.some((m) => m.Type === 'volume' && m.Name === volume && m.Destination === DATA_PATH));
   assert.ok(!(await engine.findManaged()).some((c) => c.id === first.container), 'findManaged does not list etcd');
 
-  await withControlPlane(first.url, async (client, clusterId) => {
+  await withControlPlane(first, async (client, clusterId) => {
     await client.putRoute(clusterId, 'kept', { uri: '/kept', upstream: { nodes: { '127.0.0.1:1980': 1 } } });
     assert.equal((await client.route(clusterId, 'kept')).uri, '/kept');
   });
@@ -103,11 +111,11 @@ test('without an etcd binary, etcd runs as a container: started, adopted, restar
 
   // Stopped: started again, the same container, and the route is still there.
   await engine.stopContainer(first.container, { timeoutSeconds: 5 });
-  assert.equal(await etcdHealthy(first.url), false);
+  assert.equal(await etcdHealthy(first.url, 1500, first.tls), false);
   const restarted = await ensureLocalEtcd(home, env, opts);
   assert.equal(restarted.container, first.container);
   assert.equal(restarted.started, true);
-  await withControlPlane(restarted.url, async (client, clusterId) => {
+  await withControlPlane(restarted, async (client, clusterId) => {
     assert.equal((await client.route(clusterId, 'kept')).uri, '/kept');
   });
 
@@ -115,7 +123,7 @@ test('without an etcd binary, etcd runs as a container: started, adopted, restar
   await engine.removeContainer(first.container);
   const recreated = await ensureLocalEtcd(home, env, opts);
   assert.notEqual(recreated.container, first.container);
-  await withControlPlane(recreated.url, async (client, clusterId) => {
+  await withControlPlane(recreated, async (client, clusterId) => {
     assert.equal((await client.route(clusterId, 'kept')).uri, '/kept');
   });
 });
@@ -156,5 +164,42 @@ test('an etcd container that cannot start fails with an actionable error and its
     assert.equal(readEtcdRecord(failHome), undefined, 'nothing is recorded for an etcd that never answered');
   } finally {
     await rm(failHome, { recursive: true, force: true });
+  }
+});
+
+test('an etcd container from before TLS (plain HTTP, no CA label) is replaced on the same volume, its data kept', { timeout: 180_000 }, async () => {
+  const oldHome = await mkdtemp(join(tmpdir(), 'gt-etcdc-old-'));
+  const env = { PATH: noEtcdPath };
+  const volume = newVolume('etcd-old');
+  try {
+    const hostPort = await freePort();
+    const peer = 'http://127.0.0.1:2380';
+    const plain = await engine.createComponentContainer({
+      image: STANDIN_IMAGE,
+      component: ETCD_COMPONENT,
+      name: volume,
+      entrypoint: ['etcd'],
+      cmd: ['--name', 'gateway-tray', '--data-dir', `${DATA_PATH}/data`, '--listen-client-urls', 'http://0.0.0.0:2379', '--advertise-client-urls', `http://127.0.0.1:${hostPort}`,
+        '--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer, '--initial-cluster', `gateway-tray=${peer}`, '--log-level', 'warn', '--logger', 'zap'],
+      volumes: [{ name: volume, containerPath: DATA_PATH }],
+      ports: [{ containerPort: 2379, hostPort, hostIp: '127.0.0.1' }],
+      labels: { [LABEL_ETCD_VOLUME]: volume },
+    });
+    await engine.startContainer(plain.id);
+    const plainUrl = `http://127.0.0.1:${hostPort}`;
+    await waitFor(() => etcdHealthy(plainUrl), { what: 'the plain etcd container', timeoutMs: 60_000 });
+    await new EtcdClient(plainUrl).put('/apisix/routes/old', '{"id":"old"}');
+    writeEtcdRecord(oldHome, { url: plainUrl, container: plain.id });
+
+    const lines: string[] = [];
+    const next = await ensureLocalEtcd(oldHome, env, { engine, etcdImage: STANDIN_IMAGE, volume, dataPath: DATA_PATH, timeoutMs: 60_000, log: (l) => lines.push(l) });
+    assert.notEqual(next.container, plain.id);
+    assert.match(next.url, /^https:/);
+    assert.match(lines.join('\n'), /Removing the app's earlier etcd container .* client-certificate TLS replaces it on the same volume/);
+    assert.equal(await engine.inspectContainer(plain.id).then(() => 'still there', () => 'gone'), 'gone');
+    assert.equal(await etcdHealthy(plainUrl, 2000), false, 'nothing answers plain HTTP any more');
+    assert.equal((await new EtcdClient(next.url, { tls: next.tls }).get('/apisix/routes/old'))?.value, '{"id":"old"}');
+  } finally {
+    await rm(oldHome, { recursive: true, force: true });
   }
 });

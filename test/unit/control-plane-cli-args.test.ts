@@ -4,6 +4,7 @@ import { parseListen } from '../../src/cli/commands/control-plane.ts';
 import { runCli } from '../../src/cli/run-cli.ts';
 import { UsageError } from '../../src/cli/command.ts';
 import { parseDuration } from '../../src/control-plane/duration.ts';
+import { clientCertLifetimeFromEnv, parseClientCertLifetime } from '../../src/control-plane/client-cert-lifetime.ts';
 import { captureIO } from '../helpers/capture-io.ts';
 
 test('durations parse in ms, s, m, h, d and combinations', () => {
@@ -25,7 +26,13 @@ test('bad flags exit 2 with a message that names the flag', async () => {
     [['--bogus'], /bogus/],
     [['--api-listen', 'nope'], /--api-listen expects HOST:PORT/],
     [['--etcd', 'not a url'], /--etcd expects a URL/],
-    [['--etcd', 'https://127.0.0.1:2379'], /http:\/\//],
+    [['--etcd', 'https://127.0.0.1:2379'], /an https:\/\/ --etcd needs --etcd-ca, --etcd-cert and --etcd-key/],
+    [['--etcd', 'ftp://127.0.0.1:2379'], /http:\/\/ or https:\/\//],
+    [['--etcd', 'http://127.0.0.1:2379', '--etcd-ca', '/x'], /go together/],
+    [['--etcd', 'https://127.0.0.1:2379', '--etcd-ca', '/nonexistent-ca', '--etcd-cert', '/x', '--etcd-key', '/y'], /--etcd-ca: cannot read \/nonexistent-ca/],
+    [['--client-cert-lifetime', 'soon'], /--client-cert-lifetime expects a duration from 1m to 3650d/],
+    [['--client-cert-lifetime', '30s'], /--client-cert-lifetime expects a duration from 1m to 3650d, like 2m or 90d, got "30s"/],
+    [['--client-cert-lifetime', '4000d'], /--client-cert-lifetime expects/],
     [['--lost-after', 'soon'], /--lost-after expects a duration/],
     [['--lost-after', '10m', '--offline-after', '5m'], /longer than --lost-after/],
     [['positional'], /positional/i],
@@ -35,6 +42,20 @@ test('bad flags exit 2 with a message that names the flag', async () => {
     assert.equal(await runCli(['control-plane', ...args], io), 2, args.join(' '));
     assert.match(io.stderr(), message);
   }
+});
+
+test('client certificate lifetimes: 2m and 90d pass; the env var is read and checked the same way', () => {
+  assert.equal(parseClientCertLifetime('2m'), 120_000);
+  assert.equal(parseClientCertLifetime('90d'), 90 * 86_400_000);
+  assert.deepEqual(clientCertLifetimeFromEnv({ GATEWAY_TRAY_CLIENT_CERT_LIFETIME: '3m' }), { clientCertLifetimeMs: 180_000 });
+  assert.deepEqual(clientCertLifetimeFromEnv({}), {});
+  assert.throws(() => clientCertLifetimeFromEnv({ GATEWAY_TRAY_CLIENT_CERT_LIFETIME: '5s' }), /GATEWAY_TRAY_CLIENT_CERT_LIFETIME expects a duration/);
+});
+
+test('a bad GATEWAY_TRAY_CLIENT_CERT_LIFETIME stops the command with exit 2, naming the variable', async () => {
+  const io = captureIO({ GATEWAY_TRAY_HOME: '/nonexistent-gt-home', GATEWAY_TRAY_CLIENT_CERT_LIFETIME: 'forever' });
+  assert.equal(await runCli(['control-plane'], io), 2);
+  assert.match(io.stderr(), /GATEWAY_TRAY_CLIENT_CERT_LIFETIME expects a duration/);
 });
 
 test('control-plane --help shows its usage', async () => {

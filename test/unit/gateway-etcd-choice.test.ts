@@ -72,14 +72,17 @@ test('--etcd-image takes an image reference and refuses anything else with a usa
   for (const bad of ['', 'has space', 'http://x/etcd', '-rf']) assert.throws(() => parseEtcdImage(bad), UsageError, bad);
 });
 
-test("the container's etcd listens on all of its own interfaces and advertises the host URL", () => {
+test("the container's etcd listens on all of its own interfaces, advertises the host URL, and wants client certificates", () => {
   const cmd = etcdContainerCommand(23791, '/var/lib/etcd');
   const flag = (name: string) => cmd[cmd.indexOf(name) + 1];
-  assert.equal(flag('--listen-client-urls'), 'http://0.0.0.0:2379');
-  assert.equal(flag('--advertise-client-urls'), 'http://127.0.0.1:23791');
+  assert.equal(flag('--listen-client-urls'), 'https://0.0.0.0:2379');
+  assert.equal(flag('--advertise-client-urls'), 'https://127.0.0.1:23791');
   assert.equal(flag('--data-dir'), '/var/lib/etcd/data');
-  assert.equal(flag('--listen-peer-urls'), 'http://127.0.0.1:2380');
-  assert.equal(flag('--initial-cluster'), 'gateway-tray=http://127.0.0.1:2380');
+  assert.equal(flag('--listen-peer-urls'), 'https://127.0.0.1:2380');
+  assert.equal(flag('--initial-cluster'), 'gateway-tray=https://127.0.0.1:2380');
+  assert.ok(cmd.includes('--client-cert-auth') && cmd.includes('--peer-client-cert-auth'));
+  assert.equal(flag('--trusted-ca-file'), '/etc/gateway-tray-etcd/ca.crt');
+  assert.equal(flag('--key-file'), '/etc/gateway-tray-etcd/etcd.key');
 });
 
 test('no etcd binary and no Docker: the error says to install etcd or start Docker', async () => {

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ClientCertLifetimeError, clientCertLifetimeFromEnv, parseClientCertLifetime } from '../../control-plane/client-cert-lifetime.ts';
+import type { EtcdTls } from '../../control-plane/etcd/transport.ts';
 import { startControlPlane } from '../../control-plane/index.ts';
 import { parseDuration } from '../../control-plane/duration.ts';
 import type { ListenAddress } from '../../control-plane/options.ts';
@@ -8,11 +11,19 @@ import { bridgeGatewayAddress } from '../../core/gateway/bridge-gateway.ts';
 import { UsageError, type CliCommand } from '../command.ts';
 import { parseEtcdUrl } from '../etcd-flag.ts';
 import { parseFlags } from '../flags.ts';
+import { statusCommand, stopCommand } from './control-plane-lifecycle.ts';
 
 const usage = `Usage: gateway-tray control-plane [options]
+       gateway-tray control-plane status [--json]
+       gateway-tray control-plane stop
 
 Runs the local control plane in the foreground until SIGINT or SIGTERM: the management API (for the
 app and cloud tools) and the mutual-TLS data-plane endpoint (for gateways), backed by a real etcd.
+
+'status' shows the control plane of this home (the one 'launch' started in the background, or another
+that answers): pid, ports, uptime, health and its etcd; it exits 0 when it runs and answers, 1 when it
+runs but does not answer, 3 when none runs. 'stop' stops the background one and the etcd it started,
+by pid, and waits until they are gone.
 
 Options:
   --data-dir D         where the CA, keys, token and instance table live
@@ -21,7 +32,14 @@ Options:
   --dp-listen H:P      data-plane endpoint address; repeat to listen on several addresses with one
                        port (default 127.0.0.1:7443, plus the Docker bridge address on Linux, e.g.
                        172.17.0.1:7443, so that local gateway containers can reach it)
-  --etcd URL           etcd 3.4+ client URL (default http://127.0.0.1:2379)
+  --etcd URL           etcd 3.4+ client URL (default http://127.0.0.1:2379); https:// needs the three
+                       options below (the app's own etcd accepts only its client certificate)
+  --etcd-ca F          CA certificate (PEM) that etcd's server certificate chains to
+  --etcd-cert F        client certificate (PEM) for etcd
+  --etcd-key F         its private key (PEM)
+  --client-cert-lifetime DUR
+                       lifetime of the gateways' client certificates, 1m to 3650d (default 90d;
+                       also GATEWAY_TRAY_CLIENT_CERT_LIFETIME)
   --domain NAME        cluster domain: SNI and server-certificate name
   --lost-after DUR     an instance is "Lost Connection" after this silence (default 30s)
   --offline-after DUR  and "Offline" after this (default 2h)
@@ -60,11 +78,44 @@ function duration(flag: string, value: string | undefined): number | undefined {
   return ms;
 }
 
+function readPem(flag: string, path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`${flag}: cannot read ${path} (${err instanceof Error ? err.message : String(err)})`);
+  }
+  if (!text.includes('-----BEGIN ')) throw new UsageError(`${flag}: ${path} is not a PEM file`);
+  return text;
+}
+
+function etcdTlsOf(url: string, values: { 'etcd-ca'?: string | undefined; 'etcd-cert'?: string | undefined; 'etcd-key'?: string | undefined }): EtcdTls | undefined {
+  const given = [values['etcd-ca'], values['etcd-cert'], values['etcd-key']];
+  if (given.every((v) => v === undefined)) {
+    if (url.startsWith('https:')) throw new UsageError('an https:// --etcd needs --etcd-ca, --etcd-cert and --etcd-key');
+    return undefined;
+  }
+  if (given.some((v) => v === undefined)) throw new UsageError('--etcd-ca, --etcd-cert and --etcd-key go together');
+  if (!url.startsWith('https:')) throw new UsageError('--etcd-ca, --etcd-cert and --etcd-key need an https:// --etcd');
+  return { ca: readPem('--etcd-ca', given[0] as string), cert: readPem('--etcd-cert', given[1] as string), key: readPem('--etcd-key', given[2] as string) };
+}
+
+function clientCertLifetime(value: string | undefined, env: NodeJS.ProcessEnv): { clientCertLifetimeMs?: number } {
+  try {
+    return value === undefined ? clientCertLifetimeFromEnv(env) : { clientCertLifetimeMs: parseClientCertLifetime(value) };
+  } catch (err) {
+    if (err instanceof ClientCertLifetimeError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 export const controlPlaneCommand: CliCommand = {
   name: 'control-plane',
-  summary: 'Run the local control plane (management API + mTLS data-plane endpoint)',
+  summary: 'Run the local control plane (management API + mTLS data-plane endpoint); status, stop',
   usage,
   async run(args, io) {
+    if (args[0] === 'status') return statusCommand(args.slice(1), io, usage);
+    if (args[0] === 'stop') return stopCommand(args.slice(1), io, usage);
     const { values } = parseFlags(
       args,
       {
@@ -72,6 +123,10 @@ export const controlPlaneCommand: CliCommand = {
         'api-listen': { type: 'string' },
         'dp-listen': { type: 'string', multiple: true },
         etcd: { type: 'string' },
+        'etcd-ca': { type: 'string' },
+        'etcd-cert': { type: 'string' },
+        'etcd-key': { type: 'string' },
+        'client-cert-lifetime': { type: 'string' },
         domain: { type: 'string' },
         'lost-after': { type: 'string' },
         'offline-after': { type: 'string' },
@@ -82,10 +137,15 @@ export const controlPlaneCommand: CliCommand = {
     const offlineAfterMs = duration('--offline-after', values['offline-after']);
     if ((lostAfterMs ?? 30_000) >= (offlineAfterMs ?? 7_200_000)) throw new UsageError('--offline-after must be longer than --lost-after');
     const dataDir = values['data-dir'] ?? join(gatewayTrayHome(io.env), 'control-plane');
+    const etcdUrl = parseEtcdUrl(values.etcd ?? 'http://127.0.0.1:2379', { allowHttps: true });
+    const etcdTls = etcdTlsOf(etcdUrl, values);
+    const lifetime = clientCertLifetime(values['client-cert-lifetime'], io.env);
 
     const cp = await startControlPlane({
       dataDir,
-      etcdUrl: parseEtcdUrl(values.etcd ?? 'http://127.0.0.1:2379'),
+      etcdUrl,
+      ...(etcdTls ? { etcdTls } : {}),
+      ...lifetime,
       apiListen: parseListen('--api-listen', values['api-listen'] ?? '127.0.0.1:7080'),
       dpListen: (values['dp-listen'] ?? (await defaultDpListen((line) => io.err(line), io.env))).map((v) => parseListen('--dp-listen', v)),
       ...(values.domain === undefined ? {} : { domain: values.domain }),

@@ -11,6 +11,16 @@ const TokensFile = z.object({
 });
 type TokensFile = z.infer<typeof TokensFile>;
 
+const SECRET_BYTES = 32;
+
+/** The key, when the file holds what open() writes: strict base64 of at least 32 bytes. */
+function decodeSecret(text: string): Buffer | undefined {
+  const trimmed = text.trim();
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed) || trimmed.length % 4 !== 0) return undefined;
+  const bytes = Buffer.from(trimmed, 'base64');
+  return bytes.length >= SECRET_BYTES ? bytes : undefined;
+}
+
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** Renew the admin token at start when it has less than this left, so a running app never meets an expired one. */
@@ -27,14 +37,24 @@ export class TokenStore {
     private state: TokensFile,
   ) {}
 
-  static async open(files: DataFiles): Promise<TokenStore> {
-    let secretText = await readTextIfExists(files.jwtSecret);
-    if (!secretText) {
-      secretText = randomBytes(32).toString('base64');
-      await writeFileAtomic(files.jwtSecret, secretText, 0o600);
+  /**
+   * A damaged jwt-secret is replaced, not used as a key: it signs only admin tokens, and the admin token is
+   * reissued into admin-token at this same start (ensureAdminToken), where the app and the CLI read it.
+   * Gateways are not affected (their certificates and HMAC keys do not involve it); a tool that copied the
+   * old admin token needs the new one.
+   */
+  static async open(files: DataFiles, log: (line: string) => void = () => undefined): Promise<TokenStore> {
+    const stored = await readTextIfExists(files.jwtSecret);
+    let secret = stored === undefined ? undefined : decodeSecret(stored);
+    if (!secret) {
+      if (stored !== undefined) {
+        log(`${files.jwtSecret} is damaged (not the base64 of ${SECRET_BYTES} or more bytes); made a new one, so the admin token is reissued in ${files.adminToken}; gateways are not affected`);
+      }
+      secret = randomBytes(SECRET_BYTES);
+      await writeFileAtomic(files.jwtSecret, secret.toString('base64'), 0o600);
     }
     const state = (await readJsonFile(files.tokens, TokensFile)) ?? { tokens: [], revokedJtis: [] };
-    return new TokenStore(files, Buffer.from(secretText.trim(), 'base64'), state);
+    return new TokenStore(files, secret, state);
   }
 
   /**

@@ -33,7 +33,7 @@ export function acceptHeartbeat(
   raw: unknown,
   headerInstanceId: string | undefined,
   runId: string | undefined,
-  peer: { serial: string; notAfterMs: number },
+  peer: { serial: string; notAfterMs: number; boundInstanceId: string | undefined },
 ): HeartbeatOutcome {
   const parsed = HeartbeatBody.safeParse(raw);
   if (!parsed.success) return { ok: false, reason: `invalid heartbeat: ${describeIssue(parsed.error)}` };
@@ -56,6 +56,7 @@ export function acceptHeartbeat(
     appliedRevision: hb.applied_revision,
     certSerial: peer.serial,
     certNotAfterMs: peer.notAfterMs,
+    certBound: peer.boundInstanceId === hb.id,
   });
   if (registered) cp.log(`instance ${hb.id} registered (${hb.hostname ?? 'unknown host'}, ${hb.version ?? 'unknown version'})`);
   // No `files` key and no code, ever: the agent never executes what the control plane sends (PROTOCOL §2.1).

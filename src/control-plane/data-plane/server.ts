@@ -3,8 +3,9 @@ import { createServer, type Server, type ServerOptions } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { ConfigCentreProxy, sendEtcdError } from '../config-centre/proxy.ts';
-import { checkKeyRange } from '../config-centre/key-guard.ts';
+import { checkKeyRange, prefixDir } from '../config-centre/key-guard.ts';
 import type { ControlPlaneContext } from '../context.ts';
+import { EtcdEndpoint, type EtcdTls } from '../etcd/transport.ts';
 import { BodyTooLargeError, parseJson, readBody } from '../http/body.ts';
 import { Code, sendEnvelope, sendOk } from '../management/envelope.ts';
 import { INSTANCE_ID } from '../management/handlers/certificates.ts';
@@ -64,9 +65,9 @@ export interface DataPlaneEndpoint {
  * layer requires a client certificate chaining to the cluster CA (which also refuses expired ones); a
  * revoked serial is refused here at handshake, before any byte of HTTP is read.
  */
-export function createDataPlaneEndpoint(cp: ControlPlaneContext, tls: DataPlaneTls, etcdUrl: string): DataPlaneEndpoint {
+export function createDataPlaneEndpoint(cp: ControlPlaneContext, tls: DataPlaneTls, etcd: { url: string; tls?: EtcdTls | undefined }): DataPlaneEndpoint {
   const peers = new WeakMap<TLSSocket, PeerInfo>();
-  const proxy = new ConfigCentreProxy(etcdUrl, cp.watches, cp.log);
+  const proxy = new ConfigCentreProxy(new EtcdEndpoint(etcd.url, etcd.tls), prefixDir(cp.prefix), cp.watches, cp.log);
   const servers: Server[] = [];
   const signers = new SignerSerials();
   const ticketKeys = randomBytes(48);
@@ -125,6 +126,12 @@ export function createDataPlaneEndpoint(cp: ControlPlaneContext, tls: DataPlaneT
       const claimed = idOf(parsed.value);
       const signature = single(req.headers['x-hmac-signature']);
       const signer = instanceId ?? claimed;
+      // A certificate minted without an instance id may not speak for an instance registered with a bound one.
+      const spokenFor = [signer, claimed].filter((id): id is string => id !== undefined);
+      const taken = peer.boundInstanceId === undefined ? spokenFor.find((id) => cp.registry.boundOnly(id)) : undefined;
+      if (taken !== undefined) {
+        return sendEnvelope(res, Code.FORBIDDEN, undefined, `instance ${taken} registered with a certificate bound to it; this unbound certificate may not speak for it`);
+      }
       const runId = single(req.headers['x-apiseven-run-id']);
       if (signature !== undefined) {
         const serials = signer === undefined ? [] : signers.candidates(signer, runId, peer.serial).filter((s) => !cp.revocation.has(s));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EtcdEndpoint, type EtcdTls } from './transport.ts';
 
 const b64 = (s: string | Buffer) => (typeof s === 'string' ? Buffer.from(s, 'utf8') : s).toString('base64');
 const unb64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
@@ -41,26 +42,25 @@ export class EtcdError extends Error {
  */
 export class EtcdClient {
   readonly baseUrl: string;
+  private readonly endpoint: EtcdEndpoint;
+  private readonly timeoutMs: number;
 
-  constructor(baseUrl: string, private readonly timeoutMs = 5000) {
+  constructor(baseUrl: string, opts: { tls?: EtcdTls | undefined; timeoutMs?: number } = {}) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.endpoint = new EtcdEndpoint(this.baseUrl, opts.tls);
+    this.timeoutMs = opts.timeoutMs ?? 5000;
   }
 
   private async call<T>(method: 'GET' | 'POST', path: string, schema: z.ZodType<T>, body?: unknown): Promise<T> {
-    let res: Response;
+    let res: { status: number; text: string };
     try {
-      res = await fetch(`${this.baseUrl}${path}`, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
+      res = await this.endpoint.call(method, path, body === undefined ? undefined : JSON.stringify(body), this.timeoutMs);
     } catch (err) {
-      const why = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+      const why = err instanceof Error ? err.message : String(err);
       throw new EtcdError(`etcd at ${this.baseUrl} does not answer (${why}); start etcd or pass its URL with --etcd`);
     }
-    const text = await res.text();
-    if (!res.ok) throw new EtcdError(`etcd at ${this.baseUrl} answered ${path} with HTTP ${res.status}: ${text.slice(0, 200)}`);
+    const { text } = res;
+    if (res.status < 200 || res.status >= 300) throw new EtcdError(`etcd at ${this.baseUrl} answered ${path} with HTTP ${res.status}: ${text.slice(0, 200)}`);
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -70,6 +70,11 @@ export class EtcdClient {
     const parsed = schema.safeParse(json);
     if (!parsed.success) throw new EtcdError(`etcd at ${this.baseUrl} sent an unexpected answer to ${path}`);
     return parsed.data;
+  }
+
+  /** Closes kept-alive connections (at stop). */
+  close(): void {
+    this.endpoint.close();
   }
 
   async version(): Promise<{ server: string; cluster: string }> {

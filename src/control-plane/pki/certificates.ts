@@ -80,7 +80,8 @@ export async function createCertificateAuthority(commonName: string, validity: V
 interface LeafRequest {
   commonName: string;
   validity: Validity;
-  usage: 'server' | 'client';
+  /** 'both': etcd's own certificate, which its JSON gateway also presents when it dials etcd's gRPC side. */
+  usage: 'server' | 'client' | 'both';
   dnsNames?: string[];
   ipAddresses?: string[];
   uris?: string[];
@@ -104,7 +105,7 @@ async function issueLeaf(ca: CertificateAuthority, req: LeafRequest, keySource: 
   const extensions: object[] = [
     { name: 'basicConstraints', cA: false, critical: true },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-    req.usage === 'server' ? { name: 'extKeyUsage', serverAuth: true } : { name: 'extKeyUsage', clientAuth: true },
+    { name: 'extKeyUsage', serverAuth: req.usage !== 'client', clientAuth: req.usage !== 'server' },
     { name: 'subjectKeyIdentifier' },
     { name: 'authorityKeyIdentifier', keyIdentifier: ca.cert.generateSubjectKeyIdentifier().getBytes() },
   ];
@@ -126,6 +127,19 @@ export function issueServerCertificate(ca: CertificateAuthority, names: string[]
   const ips = unique.filter((n) => isIP(n) !== 0);
   const dns = unique.filter((n) => isIP(n) === 0);
   return issueLeaf(ca, { commonName: dns[0] ?? ips[0] ?? 'localhost', validity, usage: 'server', dnsNames: dns, ipAddresses: ips });
+}
+
+/** A certificate for both ends of TLS, named like a server's (etcd's own, see LeafRequest.usage). */
+export function issuePeerCertificate(ca: CertificateAuthority, names: string[], validity: Validity): Promise<IssuedCertificate> {
+  const unique = [...new Set(names)];
+  const ips = unique.filter((n) => isIP(n) !== 0);
+  const dns = unique.filter((n) => isIP(n) === 0);
+  return issueLeaf(ca, { commonName: dns[0] ?? ips[0] ?? 'localhost', validity, usage: 'both', dnsNames: dns, ipAddresses: ips });
+}
+
+/** A plain client certificate with a common name and nothing that binds it (the app's etcd client). */
+export function issueNamedClientCertificate(ca: CertificateAuthority, commonName: string, validity: Validity): Promise<IssuedCertificate> {
+  return issueLeaf(ca, { commonName, validity, usage: 'client' });
 }
 
 /**

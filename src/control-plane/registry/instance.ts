@@ -19,6 +19,8 @@ export const InstanceRecord = z.object({
   lastSeenMs: z.number(),
   certSerial: z.string(),
   certNotAfterMs: z.number(),
+  /** Registered (or last seen) with a certificate bound to this id; older files say nothing: false. */
+  certBound: z.boolean().default(false),
   metrics: z
     .object({
       updatedAtMs: z.number(),

@@ -58,7 +58,7 @@ export class InstanceTableWriter {
       .catch((err: unknown) => {
         this.dirty = true;
         const msg = err instanceof Error ? err.message : String(err);
-        if (msg !== this.lastError) this.log(`instance table: could not write ${this.path} (${msg}); keeping it in memory and retrying`);
+        if (msg !== this.lastError) this.log(`instance table: ${msg}; keeping it in memory and retrying`);
         this.lastError = msg;
         this.schedule(this.retryMs);
       })

@@ -22,6 +22,8 @@ export interface HeartbeatInput {
   appliedRevision?: number | undefined;
   certSerial: string;
   certNotAfterMs: number;
+  /** The certificate is bound to this id (its SAN URI names it). */
+  certBound?: boolean | undefined;
 }
 
 /**
@@ -72,6 +74,8 @@ export class InstanceRegistry {
       lastSeenMs: now,
       certSerial: hb.certSerial,
       certNotAfterMs: hb.certNotAfterMs,
+      // Once bound, always bound: an unbound certificate never takes the instance over (see boundOnly).
+      certBound: hb.certBound === true || prev?.certBound === true,
       metrics: prev?.metrics ?? null,
     };
     this.records.set(hb.id, record);
@@ -94,6 +98,11 @@ export class InstanceRegistry {
     record.metrics = { updatedAtMs: this.clock.now(), requestsByStatus, totalRequests };
     this.writer?.markDirty();
     return true;
+  }
+
+  /** True when this instance registered with a certificate bound to it: only such a certificate may speak for it. */
+  boundOnly(id: string): boolean {
+    return this.records.get(id)?.certBound === true;
   }
 
   has(id: string): boolean {

@@ -1,27 +1,40 @@
 import { join } from 'node:path';
+import { clientCertLifetimeFromEnv } from '../../control-plane/client-cert-lifetime.ts';
+import type { EtcdTls } from '../../control-plane/etcd/transport.ts';
 import { startControlPlane, type ControlPlaneOptions, type RunningControlPlane } from '../../control-plane/index.ts';
-import { DEFAULT_DP_PORT } from './local-control-plane.ts';
-import { isPortFree } from './free-port.ts';
+import { choosePorts, rememberPorts } from './control-plane-ports.ts';
 
 /**
  * The desktop app's control plane, in-process: data under GATEWAY_TRAY_HOME/control-plane, the
  * management API on loopback, and the data-plane endpoint on loopback plus the Docker bridge gateway
- * address (never 0.0.0.0) so the gateway container reaches it on Linux.
+ * address (never 0.0.0.0) so the gateway container reaches it on Linux. Its ports are this home's
+ * remembered ones (control-plane-ports.ts), the same the background control plane uses: gateways'
+ * config.yaml names the data-plane port, so a restart must not move it.
  */
 export async function startEmbeddedControlPlane(opts: {
   home: string;
   etcdUrl: string;
+  /** The client certificate of the app's etcd (etcd-tls.ts); absent for an http:// etcd the user named. */
+  etcdTls?: EtcdTls;
   bridgeAddress?: string;
-  /** Data-plane port; default 7443 when free (gateways' config.yaml names it, so it should stay put). */
+  /** Data-plane port; default the remembered one, else 7443 when free. */
   dpPort?: number;
   more?: Partial<ControlPlaneOptions>;
+  env?: NodeJS.ProcessEnv;
 }): Promise<RunningControlPlane> {
-  const dpPort = opts.dpPort ?? ((await isPortFree(DEFAULT_DP_PORT)) ? DEFAULT_DP_PORT : 0);
+  const dir = join(opts.home, 'control-plane');
+  const log = opts.more?.log;
+  const chosen = opts.dpPort === undefined ? (await choosePorts(dir, log ? { log } : {})).ports : { apiPort: 0, dpPort: opts.dpPort };
   const hosts = ['127.0.0.1', ...(opts.bridgeAddress ? [opts.bridgeAddress] : [])];
-  return startControlPlane({
-    dataDir: join(opts.home, 'control-plane'),
+  const cp = await startControlPlane({
+    dataDir: dir,
     etcdUrl: opts.etcdUrl,
-    dpListen: hosts.map((host) => ({ host, port: dpPort })),
+    ...(opts.etcdTls ? { etcdTls: opts.etcdTls } : {}),
+    ...clientCertLifetimeFromEnv(opts.env ?? process.env),
+    apiListen: { host: '127.0.0.1', port: chosen.apiPort },
+    dpListen: hosts.map((host) => ({ host, port: chosen.dpPort })),
     ...opts.more,
   });
+  if (opts.dpPort === undefined) rememberPorts(dir, { apiPort: Number(new URL(cp.apiUrl).port), dpPort: Number(new URL(cp.dataPlaneUrl).port) });
+  return cp;
 }

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Engine } from '../engine/engine.ts';
+import type { EtcdTls } from '../../control-plane/etcd/transport.ts';
+import { DockerEngine, type Engine } from '../engine/engine.ts';
 import { PortInUseError } from '../engine/errors.ts';
 import type { ContainerInfo, PullProgress } from '../engine/types.ts';
 import { GatewayError, messageOf } from './errors.ts';
@@ -7,12 +9,18 @@ import { ETCD_IMAGE_ENV } from './etcd-image.ts';
 import { writeEtcdRecord } from './etcd-record.ts';
 import { etcdHealthy } from './etcd-health.ts';
 import { isPortFree, pickPort } from './free-port.ts';
+import { userFromPasswd, numericUser } from './gateway-user.ts';
+import { ensureEtcdTls, etcdTlsFlags, type EtcdTlsMaterial } from './etcd-tls.ts';
 
 export const ETCD_COMPONENT = 'etcd';
 export const DEFAULT_ETCD_VOLUME = 'gateway-tray-etcd';
 /** Which volume (and so which data) a container serves, so two homes or test runs never adopt each other's. */
 export const LABEL_ETCD_VOLUME = 'io.gateway-tray.etcd-volume';
+/** The fingerprint of the etcd CA a container was given: one made for another CA can't be reached, so it is replaced. */
+export const LABEL_ETCD_CA = 'io.gateway-tray.etcd-ca';
 const CLIENT_PORT = 2379;
+/** Where the TLS files are copied into the container (not the volume: they are replaced with the container). */
+const TLS_DIR = '/etc/gateway-tray-etcd';
 
 export interface EtcdContainerOptions {
   home: string;
@@ -31,30 +39,69 @@ export interface EtcdContainerOptions {
 
 export interface EtcdContainer {
   url: string;
+  tls: EtcdTls;
   container: string;
   /** adopted: was running; restarted: was stopped; created: new (its data volume may be old). */
   how: 'adopted' | 'restarted' | 'created';
 }
 
-/** etcd's command line (3.4 and 3.5 read the same flags); it listens on all of the container's own interfaces. */
+/**
+ * etcd's command line (3.4 and 3.5 read the same flags); it listens on all of the container's own
+ * interfaces, with client-certificate TLS on both ports (etcd-tls.ts).
+ */
 export function etcdContainerCommand(hostPort: number, dataPath: string): string[] {
-  const peer = 'http://127.0.0.1:2380';
+  const peer = 'https://127.0.0.1:2380';
   return [
     '--name', 'gateway-tray',
     '--data-dir', `${dataPath}/data`,
-    '--listen-client-urls', `http://0.0.0.0:${CLIENT_PORT}`,
-    '--advertise-client-urls', `http://127.0.0.1:${hostPort}`,
+    '--listen-client-urls', `https://0.0.0.0:${CLIENT_PORT}`,
+    '--advertise-client-urls', `https://127.0.0.1:${hostPort}`,
     '--listen-peer-urls', peer,
     '--initial-advertise-peer-urls', peer,
     '--initial-cluster', `gateway-tray=${peer}`,
     '--log-level', 'warn',
     '--logger', 'zap',
+    ...etcdTlsFlags({ ca: `${TLS_DIR}/ca.crt`, cert: `${TLS_DIR}/etcd.crt`, key: `${TLS_DIR}/etcd.key` }),
   ];
+}
+
+export function caFingerprint(caPem: string): string {
+  return createHash('sha256').update(caPem).digest('hex').slice(0, 16);
+}
+
+/** Who etcd runs as in the image: its numeric USER, a named one from /etc/passwd, else root (the official image). */
+async function etcdUserOf(engine: Engine, containerId: string, image: string): Promise<{ uid: number; gid: number }> {
+  if (!(engine instanceof DockerEngine)) return { uid: 0, gid: 0 };
+  const user = await engine.docker
+    .getImage(image)
+    .inspect()
+    .then((i) => i.Config?.User ?? '')
+    .catch(() => '');
+  if (user === '') return { uid: 0, gid: 0 };
+  const numeric = numericUser(user);
+  if (numeric) return numeric;
+  const passwd = await engine.readFile(containerId, '/etc/passwd', { maxBytes: 256 * 1024 }).then((b) => b.toString('utf8')).catch(() => '');
+  return userFromPasswd(passwd, user.split(':')[0]) ?? { uid: 0, gid: 0 };
+}
+
+/** The key reaches etcd's user at 0600 through Docker's archive API, never through a host folder others could read. */
+async function copyTlsIn(engine: Engine, containerId: string, image: string, tls: EtcdTlsMaterial): Promise<void> {
+  const owner = await etcdUserOf(engine, containerId, image);
+  await engine.copyFilesIn(
+    containerId,
+    TLS_DIR,
+    [
+      { name: 'ca.crt', content: tls.client.ca, mode: 0o644, ...owner },
+      { name: 'etcd.crt', content: tls.etcd.certPem, mode: 0o644, ...owner },
+      { name: 'etcd.key', content: tls.etcd.keyPem, mode: 0o600, ...owner },
+    ],
+    { folderOwner: { ...owner, mode: 0o700 } },
+  );
 }
 
 function hostUrlOf(info: ContainerInfo): string | undefined {
   const port = info.ports.find((p) => p.containerPort === CLIENT_PORT)?.hostPort;
-  return port ? `http://127.0.0.1:${port}` : undefined;
+  return port ? `https://127.0.0.1:${port}` : undefined;
 }
 
 /**
@@ -66,8 +113,13 @@ export async function ensureEtcdContainer(engine: Engine, opts: EtcdContainerOpt
   const volume = opts.volume ?? DEFAULT_ETCD_VOLUME;
   const dataPath = opts.dataPath ?? '/var/lib/etcd';
   const timeoutMs = opts.timeoutMs ?? 60_000;
+  const tls = await ensureEtcdTls(opts.home);
+  const fingerprint = caFingerprint(tls.client.ca);
   const found = await engine.findComponent(ETCD_COMPONENT, { [LABEL_ETCD_VOLUME]: volume });
-  let current = found.find((c) => c.running) ?? found[0];
+  // One made before TLS, or for another CA, can't be reached by this app: replaced, its data kept in the volume.
+  for (const stale of found.filter((c) => c.labels[LABEL_ETCD_CA] !== fingerprint)) await engine.removeContainer(stale.id);
+  const ours = found.filter((c) => c.labels[LABEL_ETCD_CA] === fingerprint);
+  let current = ours.find((c) => c.running) ?? ours[0];
   let how: EtcdContainer['how'] = 'adopted';
   if (current && !current.running) {
     how = 'restarted';
@@ -93,23 +145,24 @@ export async function ensureEtcdContainer(engine: Engine, opts: EtcdContainerOpt
       cmd: etcdContainerCommand(hostPort, dataPath),
       volumes: [{ name: volume, containerPath: dataPath }],
       ports: [{ containerPort: CLIENT_PORT, hostPort, hostIp: '127.0.0.1' }],
-      labels: { [LABEL_ETCD_VOLUME]: volume },
+      labels: { [LABEL_ETCD_VOLUME]: volume, [LABEL_ETCD_CA]: fingerprint },
     });
+    await copyTlsIn(engine, created.id, opts.image, tls);
     current = await engine.startContainer(created.id, { removeOnPortConflict: true });
   }
   const url = hostUrlOf(current);
   if (!url) throw new GatewayError('control-plane', `The etcd container ${current.name} publishes no client port; remove it ('docker rm -f ${current.name}') and try again.`);
-  await waitHealthy(engine, current, url, timeoutMs, opts.signal);
+  await waitHealthy(engine, current, url, tls.client, timeoutMs, opts.signal);
   writeEtcdRecord(opts.home, { url, container: current.id });
-  return { url, container: current.id, how };
+  return { url, tls: tls.client, container: current.id, how };
 }
 
-async function waitHealthy(engine: Engine, info: ContainerInfo, url: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+async function waitHealthy(engine: Engine, info: ContainerInfo, url: string, tls: EtcdTls, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let problem = `it did not answer on ${url}/health within ${Math.round(timeoutMs / 1000)} s`;
   while (Date.now() < deadline) {
     signal?.throwIfAborted();
-    if (await etcdHealthy(url)) return;
+    if (await etcdHealthy(url, 1500, tls)) return;
     const now = await engine.inspectContainer(info.id).catch(() => undefined);
     if (now && !now.running) {
       problem = `it exited with code ${now.exitCode ?? '?'}`;

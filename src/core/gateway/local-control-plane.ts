@@ -4,12 +4,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { CloudClient } from '../cloud/client.ts';
 import type { Engine } from '../engine/engine.ts';
-import { ensureDir, PRIVATE_DIR_MODE, writeFileAtomic } from '../credentials/atomic-write.ts';
-import { alive, startBackground, tailOf } from './background-process.ts';
+import { ensureDir, PRIVATE_DIR_MODE } from '../credentials/atomic-write.ts';
+import { startBackground, tailOf } from './background-process.ts';
+import { startLockFile, writeBackgroundRecord } from './background-record.ts';
+import { choosePorts, PortTakenError, rememberPorts } from './control-plane-ports.ts';
 import { DEFAULT_ETCD_VOLUME } from './etcd-container.ts';
-import { ensureLocalEtcd } from './etcd-process.ts';
+import { ensureLocalEtcd, stopLocalEtcd, stopPid, type LocalEtcd } from './etcd-process.ts';
+import { etcdTlsFiles } from './etcd-tls.ts';
 import { GatewayError, messageOf } from './errors.ts';
-import { isPortFree } from './free-port.ts';
+import { acquireLock, HomeLockTimeoutError } from './home-lock.ts';
 
 /** What `gateway-tray control-plane` writes when it is ready (control-plane.json). */
 export const controlPlaneInfoSchema = z.object({
@@ -30,8 +33,7 @@ export interface LocatedControlPlane {
 }
 
 export const controlPlaneDir = (home: string): string => join(home, 'control-plane');
-export const DEFAULT_API_PORT = 7080;
-export const DEFAULT_DP_PORT = 7443;
+export { DEFAULT_API_PORT, DEFAULT_DP_PORT } from './control-plane-ports.ts';
 
 /**
  * The running local control plane of this home, found through control-plane.json and checked to answer
@@ -71,6 +73,10 @@ export interface EnsureControlPlaneOptions {
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
   timeoutMs?: number;
+  /** `--client-cert-lifetime` for the background control plane (text like 90d, already validated). */
+  clientCertLifetime?: string;
+  /** How long a remembered port that is taken is waited for before failing (default 15 s). */
+  portWaitMs?: number;
 }
 
 export interface EnsuredControlPlane extends LocatedControlPlane {
@@ -79,40 +85,88 @@ export interface EnsuredControlPlane extends LocatedControlPlane {
   logFile?: string;
 }
 
-const memorySchema = z.object({ apiPort: z.number().int(), dpPort: z.number().int() });
-
-/** The ports used last time, so gateways whose config.yaml names the data-plane port keep working. */
-async function choosePorts(dir: string): Promise<{ apiPort: number; dpPort: number }> {
-  let remembered: { apiPort: number; dpPort: number } | undefined;
-  try {
-    remembered = memorySchema.parse(JSON.parse(readFileSync(join(dir, 'background.json'), 'utf8')));
-  } catch {
-    remembered = undefined;
-  }
-  const api = remembered?.apiPort ?? DEFAULT_API_PORT;
-  const dp = remembered?.dpPort ?? DEFAULT_DP_PORT;
-  return { apiPort: (await isPortFree(api)) ? api : 0, dpPort: (await isPortFree(dp)) ? dp : 0 };
-}
+/** How long a second launch on the same home waits for the first one's control plane. */
+const LOCK_WAIT_MS = 90_000;
 
 /**
  * The local profile's control plane, headless: the running one when it answers; otherwise
  * `gateway-tray control-plane` started in the background (detached, output to a log file, pid recorded),
- * because the gateway needs its control plane to outlive this command.
+ * because the gateway needs its control plane to outlive this command. One start at a time per home
+ * (control-plane/start.lock): a second launch waits for the first one's control plane and uses it.
  */
 export async function ensureLocalControlPlane(opts: EnsureControlPlaneOptions): Promise<EnsuredControlPlane> {
   const found = await locateLocalControlPlane(opts.home);
   if ('info' in found) return { ...found, started: false };
   const dir = controlPlaneDir(opts.home);
   ensureDir(dir, PRIVATE_DIR_MODE);
-  const etcdUrl = opts.etcdUrl ?? (await localEtcdUrl(opts));
-  const { apiPort, dpPort } = await choosePorts(dir);
+  const outcome = await underStartLock(opts.home, () => startInBackground(opts, dir));
+  if ('found' in outcome) {
+    opts.log?.(`Another launch on this home started the control plane meanwhile (${outcome.found.info.apiUrl}); using it.`);
+    return { ...outcome.found, started: false };
+  }
+  return outcome.started;
+}
+
+/**
+ * Runs `start` under this home's start lock (control-plane/start.lock), so that one process at a time
+ * starts etcd and a control plane for it: the CLI's `launch`, the desktop app and `ui --web` alike. A
+ * process that finds the lock held waits, and gets the control plane the holder started instead.
+ */
+export async function underStartLock<T>(home: string, start: () => Promise<T>): Promise<{ found: LocatedControlPlane } | { started: T }> {
+  ensureDir(controlPlaneDir(home), PRIVATE_DIR_MODE);
+  let taken: Awaited<ReturnType<typeof acquireLock<LocatedControlPlane>>>;
+  try {
+    taken = await acquireLock<LocatedControlPlane>(startLockFile(home), {
+      timeoutMs: LOCK_WAIT_MS,
+      whileWaiting: async () => {
+        const now = await locateLocalControlPlane(home);
+        return 'info' in now ? now : undefined;
+      },
+    });
+  } catch (err) {
+    if (err instanceof HomeLockTimeoutError) throw new GatewayError('control-plane', `Another start of this home's control plane did not finish: ${err.message}.`, { cause: err });
+    throw err;
+  }
+  if ('found' in taken) return { found: taken.found };
+  try {
+    // The holder before us may have finished just before this process took the lock.
+    const again = await locateLocalControlPlane(home);
+    if ('info' in again) return { found: again };
+    return { started: await start() };
+  } finally {
+    taken.lock.release();
+  }
+}
+
+async function startInBackground(opts: EnsureControlPlaneOptions, dir: string): Promise<EnsuredControlPlane> {
+  const etcd = opts.etcdUrl ? undefined : await localEtcd(opts);
+  const etcdUrl = opts.etcdUrl ?? (etcd as LocalEtcd).url;
+  // An etcd started for this control plane goes with it when it fails: nothing would use it.
+  const dropEtcd = async () => {
+    if (!etcd?.started) return;
+    await stopLocalEtcd(opts.home, etcd, opts.engine ? { engine: opts.engine } : {}).catch(() => undefined);
+    opts.log?.(`Stopped the etcd started for it (${etcd.pid !== undefined ? `pid ${etcd.pid}` : `container ${etcd.container?.slice(0, 12)}`}).`);
+  };
+  let ports: { apiPort: number; dpPort: number };
+  try {
+    ({ ports } = await choosePorts(dir, { ...(opts.log ? { log: opts.log } : {}), ...(opts.portWaitMs !== undefined ? { waitMs: opts.portWaitMs } : {}) }));
+  } catch (err) {
+    await dropEtcd();
+    throw err instanceof PortTakenError ? new GatewayError('control-plane', err.message, { cause: err }) : err;
+  }
   const dpHosts = ['127.0.0.1', ...(opts.bridgeAddress ? [opts.bridgeAddress] : [])];
   const [command, ...base] = opts.cliCommand;
   if (!command) throw new GatewayError('control-plane', 'No command to start the control plane with.');
-  const args = [...base, 'control-plane', '--data-dir', dir, '--api-listen', `127.0.0.1:${apiPort}`, ...dpHosts.flatMap((h) => ['--dp-listen', `${h}:${dpPort}`]), '--etcd', etcdUrl];
+  const tlsFiles = etcd ? etcdTlsFiles(opts.home) : undefined;
+  const args = [
+    ...base, 'control-plane', '--data-dir', dir, '--api-listen', `127.0.0.1:${ports.apiPort}`,
+    ...dpHosts.flatMap((h) => ['--dp-listen', `${h}:${ports.dpPort}`]), '--etcd', etcdUrl,
+    ...(tlsFiles ? ['--etcd-ca', tlsFiles.caCert, '--etcd-cert', tlsFiles.clientCert, '--etcd-key', tlsFiles.clientKey] : []),
+    ...(opts.clientCertLifetime ? ['--client-cert-lifetime', opts.clientCertLifetime] : []),
+  ];
   const logFile = join(dir, 'control-plane.log');
   const proc = startBackground(command, args, { logFile, pidFile: join(dir, 'control-plane.pid') }, opts.env);
-  opts.log?.(`Started the local control plane in the background (pid ${proc.pid}, log ${logFile}); stop it with 'kill ${proc.pid}'.`);
+  opts.log?.(`Started the local control plane in the background (pid ${proc.pid}, log ${logFile}); stop it with 'gateway-tray control-plane stop'.`);
   let exitCode: number | null | undefined;
   void proc.exited.then((code) => (exitCode = code));
   const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
@@ -120,21 +174,32 @@ export async function ensureLocalControlPlane(opts: EnsureControlPlaneOptions): 
   while (Date.now() < deadline && exitCode === undefined) {
     const now = await locateLocalControlPlane(opts.home);
     if ('info' in now) {
-      const ports = { apiPort: Number(new URL(now.info.apiUrl).port), dpPort: Number(new URL(now.info.dataPlaneUrl).port) };
-      writeFileAtomic(join(dir, 'background.json'), `${JSON.stringify(ports)}\n`, 0o600);
+      const bound = { apiPort: Number(new URL(now.info.apiUrl).port), dpPort: Number(new URL(now.info.dataPlaneUrl).port) };
+      rememberPorts(dir, bound);
+      writeBackgroundRecord(opts.home, {
+        pid: proc.pid,
+        startedAt: new Date().toISOString(),
+        ...bound,
+        ...(etcd ? { etcd: { url: etcd.url, started: etcd.started, ...(etcd.pid !== undefined ? { pid: etcd.pid } : {}), ...(etcd.container ? { container: etcd.container } : {}) } } : {}),
+      });
       return { ...now, started: true, pid: proc.pid, logFile };
     }
     problem = now.problem;
     await sleep(250);
   }
-  if (exitCode === undefined && alive(proc.pid)) process.kill(proc.pid, 'SIGTERM');
+  if (exitCode === undefined) await stopPid(proc.pid, 5000);
+  await dropEtcd();
   throw new GatewayError('control-plane', `The local control plane did not start (${problem || `it exited with code ${exitCode}`}). Its log (${logFile}) ends with:\n${tailOf(logFile).join('\n')}`);
 }
 
-async function localEtcdUrl(opts: EnsureControlPlaneOptions): Promise<string> {
-  const etcd = await ensureLocalEtcd(opts.home, opts.env, { ...(opts.engine ? { engine: opts.engine } : {}), ...(opts.etcdImage ? { etcdImage: opts.etcdImage } : {}) });
+async function localEtcd(opts: EnsureControlPlaneOptions): Promise<LocalEtcd> {
+  const etcd = await ensureLocalEtcd(opts.home, opts.env, {
+    ...(opts.engine ? { engine: opts.engine } : {}),
+    ...(opts.etcdImage ? { etcdImage: opts.etcdImage } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
+  });
   if (etcd.container && etcd.started) opts.log?.(`Started etcd in a Docker container (${etcd.url}); its data is in the volume '${DEFAULT_ETCD_VOLUME}'.`);
-  return etcd.url;
+  return etcd;
 }
 
 /** How to run this very CLI again: the same node, loader flags and entry script. */
