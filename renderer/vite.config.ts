@@ -15,5 +15,13 @@ export default defineConfig({
     assetsInlineLimit: 0,
     sourcemap: false,
     target: 'es2022',
+    rolldownOptions: {
+      // lucide-react marks its modules "use client" for React Server Components; a client bundle has
+      // no use for it, and the notice would drown real warnings.
+      onwarn(warning, warn) {
+        if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return;
+        warn(warning);
+      },
+    },
   },
 });

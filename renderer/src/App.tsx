@@ -3,7 +3,8 @@ import { t } from '../../src/contract/i18n.ts';
 import { useApi } from './hooks/api-context.ts';
 import { useLive } from './hooks/use-live.ts';
 import { ErrorNote } from './common/ErrorNote.tsx';
-import { MainView } from './MainView.tsx';
+import { AppShell } from './layout/AppShell.tsx';
+import { Logo } from './layout/Logo.tsx';
 import { Wizard } from './wizard/Wizard.tsx';
 
 /** Reads the status snapshot (again on every change) and shows the wizard until onboarding is done. */
@@ -17,18 +18,12 @@ export function App() {
   }, [theme]);
   if (!snap.data) {
     return (
-      <main>
+      <main className="splash">
+        <Logo size={48} />
         <h1>{t('app.title')}</h1>
         {snap.error ? <ErrorNote error={snap.error} onRetry={snap.reload} /> : <p role="status">{t('app.loading')}</p>}
       </main>
     );
   }
-  return (
-    <div className="app">
-      <header>
-        <h1>{t('app.title')}</h1>
-      </header>
-      {snap.data.settings.onboarded ? <MainView snapshot={snap.data} /> : <Wizard snapshot={snap.data} />}
-    </div>
-  );
+  return snap.data.settings.onboarded ? <AppShell snapshot={snap.data} /> : <Wizard snapshot={snap.data} />;
 }

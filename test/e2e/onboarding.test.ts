@@ -1,9 +1,11 @@
 /**
  * End to end, as a user would: Debian's Chromium (through playwright-core) drives the real renderer
  * served by `gateway-tray ui --web`, against the real dockerd, the stand-in gateway image, a real etcd
- * and the embedded control plane started by that command. Onboarding (Local) → launch → the dashboard
- * shows Healthy → add a route, see it applied and served by the gateway → stop → Stopped.
- * A screenshot of each step goes to test/artifacts/e2e/.
+ * and the embedded control plane started by that command. Onboarding (field checks, ports in use and
+ * the next free one, a launch that names every busy port) → launch → the dashboard with its charts →
+ * routes (the loopback warning, a failing upstream, confirmations) → logs → components → settings →
+ * stop → a stale tab after `ui --web` restarts. Every screen is shot at 1100×760 and 420 px wide, light
+ * and dark, into test/artifacts/e2e/; no page may have an unnamed control or a CSP violation.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,6 +24,7 @@ import { launchChromium } from '../helpers/browser.ts';
 import { LOCAL_REGISTRY, STANDIN_IMAGE, ensureStandinImage, freePort, removeContainersByLabel, testDocker } from '../helpers/docker.ts';
 import { startEtcd, type RunningEtcd } from '../helpers/etcd.ts';
 import { buildRenderer, REPO, startUiWeb, type UiProcess } from '../helpers/ui-web.ts';
+import { shootVariants, unnamedControls, WIDE } from '../helpers/ui-shots.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const SHOTS = join(REPO, 'test/artifacts/e2e');
@@ -41,11 +44,27 @@ let page: Page;
 let upstream: Server;
 let upstreamUrl: string;
 const ports = { proxyHttp: 0, proxyHttps: 0, control: 0, prometheus: 0 };
+let bridge: string;
 let shot = 0;
+const cspViolations: string[] = [];
 
+/** Every screen: its four screenshots, and no control without an accessible name. */
 async function screenshot(name: string): Promise<void> {
   shot += 1;
-  await page.screenshot({ path: join(SHOTS, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+  await shootVariants(page, SHOTS, `${String(shot).padStart(2, '0')}-${name}`);
+  assert.deepEqual(await unnamedControls(page), [], `every control on "${name}" has an accessible name`);
+}
+
+async function listenOn(port: number): Promise<ReturnType<typeof createNetServer>> {
+  const server = createNetServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return server;
+}
+const closeServer = (server: { close: (cb: () => void) => unknown }) => new Promise<void>((resolve) => server.close(() => resolve()));
+
+async function nav(section: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: section }).click();
+  await waitFor(async () => (await page.evaluate(() => document.activeElement?.id)) === 'page-title', { timeoutMs: 5000, what: `focus on the ${section} title` });
 }
 
 async function untagPullImage(): Promise<void> {
@@ -87,7 +106,7 @@ before(async () => {
     ports[k] = p;
   }
   // The upstream listens on the Docker bridge address, where the gateway container reaches this host.
-  const bridge = await bridgeGatewayAddress(docker);
+  bridge = await bridgeGatewayAddress(docker);
   upstream = createServer((req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(`hello from the e2e upstream: ${req.url}`));
   await new Promise<void>((resolve) => upstream.listen(0, bridge, resolve));
   upstreamUrl = `http://${bridge}:${(upstream.address() as { port: number }).port}`;
@@ -97,6 +116,10 @@ before(async () => {
   browser = await launchChromium();
   page = await browser.context.newPage();
   page.setDefaultTimeout(30_000);
+  await page.setViewportSize(WIDE);
+  page.on('console', (msg) => {
+    if (/Content Security Policy|Refused to (apply|load|execute)/i.test(msg.text())) cspViolations.push(msg.text());
+  });
 });
 
 after(async () => {
@@ -111,87 +134,154 @@ after(async () => {
   if (home) await rm(home, { recursive: true, force: true });
 });
 
+
 test('ui --web opens on the onboarding wizard, and the engine check finds Docker', async () => {
   await page.goto(ui.url);
   await page.getByRole('heading', { name: 'Set up your gateway' }).waitFor();
   await page.getByText('Step 1 of 5: Docker').waitFor();
   await page.getByText(/^Docker answers: Docker /).waitFor();
   assert.equal(new URL(page.url()).hash, '', 'the token is removed from the address bar');
+  assert.equal(await page.getByRole('list', { name: 'Setup steps' }).locator('[aria-current="step"]').textContent(), '1Docker — current step');
   await screenshot('wizard-engine');
-  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Next', exact: true }).click();
 });
 
-test('the wizard takes Local, then free ports and the stand-in image', async () => {
+test('the control-plane step checks each field, says what to do beside it, and Next stays Next', async () => {
   await page.getByText('Step 2 of 5: Control plane').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'step-title', 'focus moves to the new step');
   assert.equal(await page.getByRole('radio', { name: /^Local/ }).isChecked(), true);
-  await screenshot('wizard-control-plane');
-  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('radio', { name: /^Cloud/ }).check();
+  await page.getByLabel('Profile name').fill('My Team');
+  await page.getByLabel('Control-plane address').fill('not a url');
+  await page.getByRole('button', { name: 'Next', exact: true }).click();
+  await page.getByTestId('error-token').filter({ hasText: 'Paste the access token.' }).waitFor();
+  assert.match((await page.getByTestId('error-name').textContent()) ?? '', /^A profile name is 1 to 32 lowercase letters/);
+  assert.equal(await page.getByTestId('error-apiUrl').textContent(), 'A control-plane address is a URL such as https://cp.example.com.');
+  assert.equal(await page.getByTestId('error-token').textContent(), 'Paste the access token.');
+  assert.equal(await page.getByLabel('Control-plane address').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.getByRole('button', { name: 'Retry' }).count(), 0, 'no Retry in place of Next');
+  assert.equal(await page.getByRole('button', { name: 'Next', exact: true }).count(), 1);
+  assert.equal(await page.getByText(/Invalid argument|Please match/).count(), 0);
+  await screenshot('wizard-control-plane-errors');
+  await page.getByRole('radio', { name: /^Local/ }).check();
+  await page.getByRole('button', { name: 'Next', exact: true }).click();
+});
+
+test('the ports step checks each port for use and offers the next free one', async () => {
   await page.getByText('Step 3 of 5: Ports and image').waitFor();
-  await page.getByLabel('Gateway HTTP port').fill(String(ports.proxyHttp));
-  await page.getByLabel('Gateway HTTPS port').fill(String(ports.proxyHttps));
-  await page.getByLabel('Control API port').fill(String(ports.control));
-  await page.getByLabel('Prometheus port').fill(String(ports.prometheus));
-  await page.getByLabel('Gateway image').fill(PULL_IMAGE);
-  await screenshot('wizard-ports');
-  await page.getByRole('button', { name: 'Next' }).click();
+  const squatter = await listenOn(ports.proxyHttp);
+  try {
+    await page.getByLabel('Gateway HTTPS port').fill(String(ports.proxyHttps));
+    await page.getByLabel('Control API port').fill(String(ports.control));
+    await page.getByLabel('Prometheus port').fill('70000');
+    await page.getByLabel('Gateway HTTP port').fill(String(ports.proxyHttp));
+    await page.getByLabel('Gateway image').fill(PULL_IMAGE);
+    assert.equal(await page.getByTestId('port-msg-prometheus').textContent(), 'Enter a whole number from 1 to 65535.');
+    await page.getByLabel('Prometheus port').fill(String(ports.control));
+    assert.equal(await page.getByTestId('port-msg-prometheus').textContent(), 'Same as the Control API port: each port must differ.');
+    await page.getByLabel('Prometheus port').fill(String(ports.prometheus));
+    await page.getByTestId('port-msg-proxyHttp').filter({ hasText: `Port ${ports.proxyHttp} is in use by another program` }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Next', exact: true }).isDisabled(), true, 'a port in use cannot be saved');
+    await screenshot('wizard-ports-in-use');
+    const next = page.getByTestId('port-next-proxyHttp');
+    const suggested = Number(/\((\d+)\)/.exec((await next.textContent()) ?? '')?.[1]);
+    assert.ok(suggested > 0 && !Object.values(ports).includes(suggested));
+    await next.click();
+    assert.equal(await page.getByLabel('Gateway HTTP port').inputValue(), String(suggested));
+    ports.proxyHttp = suggested;
+    await page.getByTestId('port-msg-proxyHttp').filter({ hasText: 'Free.' }).waitFor();
+  } finally {
+    await closeServer(squatter);
+  }
+  for (const k of ['proxyHttps', 'control', 'prometheus']) await page.getByTestId(`port-msg-${k}`).filter({ hasText: 'Free.' }).waitFor();
+  await page.getByRole('button', { name: 'Next', exact: true }).click();
   await page.getByText('Step 4 of 5: Launch').waitFor();
 });
 
-test('a launch that fails says where and why, and can be retried', async () => {
-  // Another process on the chosen HTTP port: a real failure, produced on demand.
-  const squatter = createNetServer((socket) => socket.destroy());
-  await new Promise<void>((resolve) => squatter.listen(ports.proxyHttp, '127.0.0.1', resolve));
+test('a launch that finds several ports in use names all of them and offers the ports step', async () => {
+  // Other processes on two of the chosen ports: a real failure, produced on demand.
+  const squatters = [await listenOn(ports.proxyHttp), await listenOn(ports.proxyHttps)];
   try {
     await page.getByRole('button', { name: 'Launch the gateway' }).click();
-    const alert = page.getByRole('alert').filter({ hasText: 'The launch failed at "Pre-flight checks"' });
-    await alert.waitFor({ timeout: LONG });
-    assert.match((await alert.textContent()) ?? '', new RegExp(`${ports.proxyHttp}.*in use`));
+    const alert = page.getByTestId('launch-error');
+    await alert.getByText('The launch failed at "Pre-flight checks"').waitFor({ timeout: LONG });
     assert.equal(await page.locator('[data-stage="preflight"]').getAttribute('data-state'), 'failed');
+    await page.getByTestId('busy-ports').locator('li').nth(1).waitFor();
+    const busy = (await page.getByTestId('busy-ports').textContent()) ?? '';
+    assert.match(busy, new RegExp(`Gateway HTTP port: Port ${ports.proxyHttp} is in use`));
+    assert.match(busy, new RegExp(`Gateway HTTPS port: Port ${ports.proxyHttps} is in use`));
     await screenshot('wizard-launch-failed');
+    await page.getByRole('button', { name: 'Back to the ports step' }).click();
+    await page.getByText('Step 3 of 5: Ports and image').waitFor();
   } finally {
-    await new Promise<void>((resolve) => squatter.close(() => resolve()));
+    for (const s of squatters) await closeServer(s);
   }
+  for (const k of ['proxyHttp', 'proxyHttps']) await page.getByTestId(`port-msg-${k}`).filter({ hasText: 'Free.' }).waitFor();
+  await page.getByRole('button', { name: 'Next', exact: true }).click();
 });
 
-test('launch shows its stages and ends with a running gateway', async () => {
-  await page.getByRole('button', { name: 'Retry' }).click();
+test('launch shows its stages with icons and durations, the pull with bytes and layers, and ends running', async () => {
+  await page.getByRole('button', { name: 'Launch the gateway' }).click();
   await page.locator('[data-stage="container"][data-state="done"]').waitFor({ timeout: LONG });
-  await page.getByText(/^The gateway runs \(container [0-9a-f]{12}\)\.$/).waitFor({ timeout: LONG });
+  await page.getByText(/^The gateway runs \(container [0-9a-f]{12}\); the launch took .+\.$/).waitFor({ timeout: LONG });
   for (const stage of ['preflight', 'resolve', 'certificate', 'files', 'image', 'container', 'register']) {
-    assert.equal(await page.locator(`[data-stage="${stage}"]`).getAttribute('data-state'), 'done', `stage ${stage} is done`);
+    const row = page.locator(`[data-stage="${stage}"]`);
+    assert.equal(await row.getAttribute('data-state'), 'done', `stage ${stage} is done`);
+    assert.match((await row.locator('.stage-time').textContent()) ?? '', /^\d+(\.\d)? (ms|s)$|min/, `stage ${stage} shows how long it took`);
   }
   assert.equal(await page.getByText('Pulling the image: 100%').count(), 1, 'the pull progress was shown');
   assert.equal(await page.locator('progress#pull-progress').getAttribute('value'), '100');
+  // The stand-in's layers may already be in the daemon (they are the test image's): then nothing is downloaded.
+  assert.match((await page.getByTestId('pull-bytes').textContent()) ?? '', /^\d+(\.\d+)? (B|kB|MB|GB) of \d+(\.\d+)? (B|kB|MB|GB)$|^nothing to download: every layer was already here$/);
+  if ((await page.getByTestId('pull-layers').count()) > 0) assert.match((await page.getByTestId('pull-layers').textContent()) ?? '', /^layers \d+\/\d+$/);
+  assert.equal(await page.locator('.stages').getByText(/^(container|image|preflight)$/).count(), 0, 'no raw stage ids');
   await screenshot('wizard-launched');
-  await page.getByRole('button', { name: 'Next' }).click();
-  await page.getByText(/^Registered at .+; last heartbeat \d+ s ago\.$/).waitFor({ timeout: LONG });
+  await page.getByRole('button', { name: 'Next', exact: true }).click();
+  await page.getByTestId('heartbeat-received').waitFor({ timeout: LONG });
   await screenshot('wizard-first-heartbeat');
   await page.getByRole('button', { name: 'Open the dashboard' }).click();
 });
 
-test('the dashboard shows Healthy, with ids, a ticking heartbeat age and a curl line', async () => {
+test('the dashboard: Healthy in the header pill, ids with copy buttons beside them, the real ports, charts', async () => {
   await page.locator('[data-testid="gateway-state"][data-state="healthy"]').waitFor({ timeout: LONG });
   assert.equal(await page.getByTestId('gateway-state').textContent(), 'Healthy');
+  assert.equal(await page.getByTestId('state-pill').textContent(), 'Healthy');
+  assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Dashboard');
   const instanceId = readInstanceId(home, 'local');
   assert.ok(instanceId);
   assert.equal(await page.getByTestId('instance-id').textContent(), instanceId);
   assert.match((await page.getByTestId('container-id').textContent()) ?? '', /^[0-9a-f]{12}$/);
   assert.equal(await page.getByTestId('curl-line').textContent(), `curl -i http://127.0.0.1:${ports.proxyHttp}/`);
+  // The copy button sits on the value's line, to its right.
+  const value = (await page.getByTestId('curl-line').boundingBox())!;
+  const copy = (await page.getByRole('button', { name: 'Copy Try it' }).boundingBox())!;
+  assert.ok(copy.x >= value.x + value.width - 1 && copy.y < value.y + value.height && copy.y + copy.height > value.y, 'Copy is beside its value');
   const ageBefore = await page.getByTestId('heartbeat-age').textContent();
   await waitFor(async () => (await page.getByTestId('heartbeat-age').textContent()) !== ageBefore, { timeoutMs: 15_000, what: 'the heartbeat age to tick' });
-  await page.getByRole('list', { name: 'Recent heartbeats' }).locator('li').first().waitFor({ timeout: 30_000 });
+  assert.match((await page.getByTestId('heartbeat-age').getAttribute('title')) ?? '', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/, 'the absolute time on hover');
+  await page.getByTestId('chart-heartbeats').waitFor({ timeout: 60_000 });
+  assert.equal(await page.getByTestId('chart-heartbeats').locator('canvas').count(), 1);
+  assert.match((await page.getByTestId('chart-heartbeats').locator('[role="img"]').getAttribute('aria-label')) ?? '', /heartbeats; the last at/);
+  await page.getByTestId('cert-life').filter({ hasText: /days left/ }).waitFor();
   await screenshot('dashboard-healthy');
 });
 
-test('a route added in the UI is applied by the gateway and served on its port', async () => {
-  await page.getByRole('tab', { name: 'Routes' }).click();
+test('routes: how a container reaches the host, a loopback warning, per-field errors, applied and served', async () => {
+  await nav('Routes');
   await page.getByText('No routes yet.').waitFor();
+  assert.match((await page.getByTestId('reach-host').textContent()) ?? '', /host\.docker\.internal.*listen on an address the container can reach/);
+  await page.getByLabel('Path').fill('hello');
+  await page.getByLabel('Upstream').fill('127.0.0.1:8080');
+  assert.match((await page.getByTestId('upstream-warning').textContent()) ?? '', /the gateway container itself/);
+  await page.getByRole('button', { name: 'Add route' }).click();
+  await page.getByTestId('error-path').filter({ hasText: 'A path starts with "/".' }).waitFor();
+  await screenshot('routes-form-errors');
   await page.getByLabel('Path').fill('/e2e-hello');
   await page.getByLabel('Upstream').fill(upstreamUrl);
+  assert.equal(await page.getByTestId('upstream-warning').count(), 0);
   await page.getByRole('button', { name: 'Add route' }).click();
+  await page.getByTestId('toast').filter({ hasText: 'Route /e2e-hello added' }).first().waitFor();
   const row = page.locator('tr[data-path="/e2e-hello"]');
-  await row.waitFor();
-  await screenshot('route-added');
   await row.locator('[data-applied="applied"]').waitFor({ timeout: 60_000 });
   assert.equal(await row.getByTestId('route-applied').textContent(), 'Applied by the gateway');
   const body = await waitFor(
@@ -202,11 +292,43 @@ test('a route added in the UI is applied by the gateway and served on its port',
     { timeoutMs: 30_000, intervalMs: 500, what: 'the gateway to serve /e2e-hello' },
   );
   assert.equal(body, 'hello from the e2e upstream: /e2e-hello');
-  await screenshot('route-applied');
 });
 
-test('a route removed in the UI stops being served once the gateway applies the removal', async () => {
+test('a route whose upstream fails shows that it fails, not just "applied"', async () => {
+  const closed = await freePort();
+  await page.getByLabel('Path').fill('/e2e-broken');
+  await page.getByLabel('Upstream').fill(`http://${bridge}:${closed}`);
+  await page.getByRole('button', { name: 'Add route' }).click();
+  const row = page.locator('tr[data-path="/e2e-broken"]');
+  await row.locator('[data-applied="applied"]').waitFor({ timeout: 60_000 });
+  await waitFor(
+    async () => {
+      if ((await row.locator('[data-failing="true"]').count()) > 0) return true;
+      await row.getByRole('button', { name: 'Check route /e2e-broken again' }).click();
+      return false;
+    },
+    { timeoutMs: 30_000, intervalMs: 1000, what: 'the broken route to show as failing' },
+  );
+  assert.match((await row.getByTestId('route-applied').textContent()) ?? '', /^Upstream fails \(50[234]\)$/);
+  assert.equal(await page.locator('tr[data-path="/e2e-hello"] [data-failing="true"]').count(), 0, 'the working route is not failing');
+  await screenshot('routes');
+});
+
+test('removing a route asks first: Escape keeps it, Enter removes it', async () => {
+  await page.getByRole('button', { name: 'Remove route /e2e-broken' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Remove the route /e2e-broken?' });
+  await dialog.waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Remove', 'the dialog takes the focus');
+  await screenshot('routes-confirm-remove');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+  assert.equal(await page.locator('tr[data-path="/e2e-broken"]').count(), 1, 'Escape removed nothing');
+  await page.getByRole('button', { name: 'Remove route /e2e-broken' }).click();
+  await dialog.waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('tr[data-path="/e2e-broken"]').waitFor({ state: 'detached', timeout: 60_000 });
   await page.getByRole('button', { name: 'Remove route /e2e-hello' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
   await page.getByText('No routes yet.').waitFor({ timeout: 60_000 });
   const status = await waitFor(
     async () => {
@@ -219,44 +341,144 @@ test('a route removed in the UI stops being served once the gateway applies the 
   assert.equal(status, 404);
 });
 
-test('the logs page follows the gateway log', async () => {
-  await page.getByRole('tab', { name: 'Logs' }).click();
+test("the dashboard charts requests per minute and status codes from the control plane's metrics", async () => {
+  await nav('Dashboard');
+  // The routes above sent requests (200s, and 502s through the broken one); the record counts them.
+  await page.getByTestId('chart-requests').waitFor({ timeout: 90_000 });
+  await page.getByTestId('chart-status').waitFor({ timeout: 90_000 });
+  assert.match((await page.getByTestId('chart-status').locator('[role="img"]').getAttribute('aria-label')) ?? '', /^Requests by status class: 2xx \d+, 3xx \d+, 4xx \d+, 5xx \d+\.$/);
+  // Hovering the chart shows the values under the cursor in its legend.
+  const over = page.getByTestId('chart-requests').locator('.u-over');
+  const box = (await over.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2, { steps: 5 });
+  await waitFor(async () => /\d+(\.\d)? req\/min/.test((await page.getByTestId('chart-requests').locator('.u-legend').textContent()) ?? ''), { timeoutMs: 5000, what: 'the hover value in the legend' });
+  await screenshot('dashboard-traffic');
+});
+
+test('the logs page follows the gateway log and explains the lines marked "!"', async () => {
+  await nav('Logs');
   const log = page.getByRole('log');
-  await waitFor(async () => ((await log.textContent()) ?? '').length > 0 && (await log.textContent()) !== 'No log lines yet.', { timeoutMs: 30_000, what: 'log lines' });
+  await waitFor(async () => ((await log.textContent()) ?? '').length > 0, { timeoutMs: 30_000, what: 'log lines' });
+  assert.match((await page.getByTestId('stderr-legend').textContent()) ?? '', /marked with ! came from the gateway’s standard error/);
   await screenshot('logs');
 });
 
-test('stop from the dashboard shows Stopped', async () => {
-  await page.getByRole('tab', { name: 'Dashboard' }).click();
+test('the components page shows Docker, the control plane, etcd and the gateway', async () => {
+  await nav('Components');
+  assert.equal(await page.locator('[data-component]').count(), 4);
+  assert.match((await page.locator('[data-component="gateway"]').textContent()) ?? '', new RegExp(`http ${ports.proxyHttp}`));
+  await screenshot('components');
+});
+
+test('settings: profiles are added with per-field checks and removed after a confirmation', async () => {
+  await nav('Settings');
+  await page.getByRole('heading', { name: 'Profiles', exact: true }).waitFor();
+  await page.getByLabel('Kind').selectOption('local');
+  await page.getByLabel('Profile name').fill('Second One');
+  await page.getByRole('button', { name: 'Add a profile' }).click();
+  await page.getByTestId('error-name').filter({ hasText: /^A profile name is 1 to 32 lowercase letters/ }).waitFor();
+  await page.getByLabel('Profile name').fill('second');
+  await page.getByRole('button', { name: 'Add a profile' }).click();
+  await page.getByTestId('toast').filter({ hasText: 'Profile second added.' }).first().waitFor();
+  await page.getByLabel('Profile name').fill('local');
+  await page.getByRole('button', { name: 'Add a profile' }).click();
+  await page.getByTestId('error-name').filter({ hasText: 'A profile named "local" already exists' }).waitFor();
+  assert.match((await page.locator('[data-profile="local"]').textContent()) ?? '', new RegExp(`HTTP port ${ports.proxyHttp}`), 'the existing profile keeps its ports');
+  await page.locator('[data-profile="second"]').waitFor();
+  await screenshot('settings-profiles');
+  await page.getByRole('button', { name: 'Remove profile second' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Remove profile second?' });
+  await dialog.waitFor();
+  assert.match((await dialog.textContent()) ?? '', /If its gateway runs, it is stopped and its container removed/);
+  await dialog.getByRole('button', { name: 'Remove' }).click();
+  await page.getByTestId('toast').filter({ hasText: 'Profile second removed.' }).first().waitFor();
+  await page.locator('[data-profile="second"]').waitFor({ state: 'detached' });
+});
+
+test("settings: a running gateway's port edit applies at the next launch, and the dashboard keeps the real port", async () => {
+  await page.getByRole('tab', { name: 'Gateway' }).click();
+  const moved = await freePort();
+  await page.getByLabel('Gateway HTTP port').fill(String(moved));
+  await page.getByTestId('next-launch-note').waitFor();
+  await page.getByTestId('port-msg-proxyHttp').filter({ hasText: 'Free.' }).waitFor();
+  await screenshot('settings-gateway');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByTestId('toast').filter({ hasText: 'The running gateway keeps its ports until the next launch' }).first().waitFor();
+  await nav('Dashboard');
+  assert.equal(await page.getByTestId('curl-line').textContent(), `curl -i http://127.0.0.1:${ports.proxyHttp}/`, 'Try it points at the published port');
+});
+
+test('settings say which preferences only the desktop app acts on', async () => {
+  await nav('Settings');
+  await page.getByRole('tab', { name: 'Profiles' }).focus();
+  await page.keyboard.press('End');
+  assert.equal(await page.getByRole('tab', { name: 'Preferences' }).getAttribute('aria-selected'), 'true');
+  await page.getByTestId('desktop-only').first().waitFor();
+  assert.match((await page.getByRole('heading', { name: /Desktop app/ }).textContent()) ?? '', /desktop app only/);
+  await screenshot('settings-preferences');
+});
+
+test('stop from the dashboard asks first, then shows Stopped with what to do next', async () => {
+  await nav('Dashboard');
   await page.getByRole('group', { name: 'Gateway actions' }).getByRole('button', { name: 'Stop' }).click();
+  await page.getByRole('dialog', { name: /Stop the gateway of profile local/ }).waitFor();
+  await page.keyboard.press('Enter');
   await page.locator('[data-testid="gateway-state"][data-state="stopped"]').waitFor({ timeout: 60_000 });
   assert.equal(await page.getByTestId('gateway-state').textContent(), 'Stopped');
+  await page.getByTestId('empty-state').filter({ hasText: 'The gateway is stopped' }).waitFor();
   const containers = await docker.listContainers({ filters: { label: [`${LABEL_INSTANCE_ID}=${readInstanceId(home, 'local')}`] } });
   assert.equal(containers.length, 0, 'no running container of this instance is left');
   await screenshot('dashboard-stopped');
 });
 
-test('settings by keyboard: what Quit does is explained, and the dark theme applies', async () => {
-  await page.getByRole('tab', { name: 'Dashboard' }).focus();
-  await page.keyboard.press('End');
-  const settingsTab = page.getByRole('tab', { name: 'Settings' });
-  assert.equal(await settingsTab.getAttribute('aria-selected'), 'true');
-  assert.equal(await settingsTab.evaluate((el) => el === document.activeElement), true, 'focus follows the arrow keys');
-  await page.keyboard.press('ArrowLeft');
-  assert.equal(await page.getByRole('tab', { name: 'Logs' }).getAttribute('aria-selected'), 'true');
-  await page.keyboard.press('ArrowRight');
-  await page.getByRole('heading', { name: 'Preferences' }).waitFor();
-  assert.match((await page.getByTestId('quit-explain').textContent()) ?? '', /keeps serving/);
-  await page.getByRole('radio', { name: 'Stop the gateway' }).check();
-  await page.getByTestId('quit-explain').getByText(/stops the gateway container first/).waitFor();
-
+test('keyboard: focus follows the sidebar; the theme setting overrides the system', async () => {
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Logs' }).focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'page-title');
+  assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Logs');
+  await nav('Settings');
+  await page.getByRole('tab', { name: 'Preferences' }).click();
   await page.emulateMedia({ colorScheme: 'dark' });
   const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   assert.equal(await background(), 'rgb(13, 17, 23)', 'the system dark mode is followed');
   await page.getByLabel('Theme').selectOption('light');
-  await waitFor(async () => (await background()) === 'rgb(255, 255, 255)', { timeoutMs: 10_000, what: 'the light theme to override the system' });
+  await waitFor(async () => (await background()) === 'rgb(245, 246, 248)', { timeoutMs: 10_000, what: 'the light theme to override the system' });
   await page.getByLabel('Theme').selectOption('dark');
   await page.emulateMedia({ colorScheme: 'light' });
   await waitFor(async () => (await background()) === 'rgb(13, 17, 23)', { timeoutMs: 10_000, what: 'the dark theme setting' });
-  await screenshot('settings-dark');
+  await page.getByLabel('Theme').selectOption('system');
+  await waitFor(async () => (await background()) === 'rgb(245, 246, 248)', { timeoutMs: 10_000, what: 'back to the system theme' });
+});
+
+test('a stale tab: when ui --web stops the values grey out, and the restarted server’s link reconnects it', async () => {
+  await nav('Dashboard');
+  const port = Number(new URL(ui.url).port);
+  assert.equal(await ui.stop(), 0);
+  const banner = page.getByTestId('connection-banner');
+  await banner.waitFor({ timeout: 15_000 });
+  assert.equal(await page.locator('.shell[data-offline]').count(), 1, 'the values are greyed');
+  assert.equal(await page.locator('.content').evaluate((el) => (el as HTMLElement).inert), true, 'the buttons are inert');
+  await screenshot('disconnected');
+  ui = await startUiWeb(['--etcd', etcd.url, '--port', String(port)], { ...process.env, GATEWAY_TRAY_HOME: home });
+  // The same port answers with a new token: this tab's is refused, and the banner asks for the new link.
+  await page.locator('[data-testid="connection-banner"][data-state="refused"]').waitFor({ timeout: 30_000 });
+  await page.getByLabel('The new link from gateway-tray ui --web').fill(ui.url);
+  await page.getByRole('button', { name: 'Use this link' }).click();
+  await banner.waitFor({ state: 'detached', timeout: 15_000 });
+  assert.equal(await page.locator('.shell[data-offline]').count(), 0);
+  await page.locator('[data-testid="gateway-state"][data-state="stopped"]').waitFor();
+  assert.equal(new URL(page.url()).hash, '', 'the new token is not left in the address bar');
+  // Restarted again: the link pasted into the address bar (only the fragment changes) reconnects too.
+  assert.equal(await ui.stop(), 0);
+  await banner.waitFor({ timeout: 15_000 });
+  ui = await startUiWeb(['--etcd', etcd.url, '--port', String(port)], { ...process.env, GATEWAY_TRAY_HOME: home });
+  await page.locator('[data-testid="connection-banner"][data-state="refused"]').waitFor({ timeout: 30_000 });
+  await page.goto(ui.url);
+  await banner.waitFor({ state: 'detached', timeout: 15_000 });
+  await page.locator('[data-testid="gateway-state"][data-state="stopped"]').waitFor();
+});
+
+test('no page broke the Content Security Policy', () => {
+  assert.deepEqual(cspViolations, []);
 });

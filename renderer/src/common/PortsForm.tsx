@@ -1,55 +1,137 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import type { ProfileView } from '../../../src/contract/ipc-contract.ts';
-import { t, type MessageKey } from '../../../src/contract/i18n.ts';
+import { Info, Wand2 } from 'lucide-react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { updateProfileSchema, type PortReportView, type PortRoleName, type ProfileView } from '../../../src/contract/ipc-contract.ts';
+import { t } from '../../../src/contract/i18n.ts';
 import { useApi } from '../hooks/api-context.ts';
-import { useAction } from '../hooks/use-action.ts';
-import { ErrorNote } from './ErrorNote.tsx';
+import { fieldsOfRemoteError, type FieldErrors } from './field-errors.ts';
+import { PORT_KEYS, portFieldErrors, portReportMessage, portTexts, type PortTexts } from './port-fields.ts';
 
-type PortKey = keyof ProfileView['ports'];
-const PORT_KEYS: PortKey[] = ['proxyHttp', 'proxyHttps', 'control', 'prometheus'];
+const CHECK_DELAY_MS = 300;
 
-/** The ports and image of a profile, as a form; used by the wizard and by Settings. */
-export function PortsForm({ profile, onSaved, submitLabel }: { profile: ProfileView; onSaved: () => void; submitLabel: string }) {
+/**
+ * A profile's ports and image, with one Save. Each field says what is wrong with it; ports are
+ * checked for use as they are typed (another profile's running gateway is named), and a port in use
+ * offers the next free one. A running gateway keeps what it has: a save says it applies at the next launch.
+ */
+export function PortsForm({
+  profile,
+  running,
+  onSaved,
+  submitLabel,
+  before,
+}: {
+  profile: ProfileView;
+  running: boolean;
+  onSaved: (saved: ProfileView) => void;
+  submitLabel: string;
+  /** A button that goes before Save (the wizard's Back). */
+  before?: ReactNode;
+}) {
   const api = useApi();
-  const [ports, setPorts] = useState<Record<PortKey, string>>(() => Object.fromEntries(PORT_KEYS.map((k) => [k, String(profile.ports[k])])) as Record<PortKey, string>);
+  const [ports, setPorts] = useState<PortTexts>(() => portTexts(profile.ports));
   const [image, setImage] = useState(profile.image);
+  const [reports, setReports] = useState<Partial<Record<PortRoleName, PortReportView>>>({});
+  const [remote, setRemote] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  // Reset to what is saved only when that changes: every status refresh brings a new (equal) profile
+  // object, and must not wipe what is being typed.
+  const savedKey = `${profile.name}|${PORT_KEYS.map((k) => profile.ports[k]).join(',')}|${profile.image}`;
   useEffect(() => {
-    setPorts(Object.fromEntries(PORT_KEYS.map((k) => [k, String(profile.ports[k])])) as Record<PortKey, string>);
+    setPorts(portTexts(profile.ports));
     setImage(profile.image);
-  }, [profile]);
-  const numbers = PORT_KEYS.map((k) => Number(ports[k]));
-  const valid = numbers.every((n) => Number.isInteger(n) && n >= 1 && n <= 65535) && new Set(numbers).size === 4;
-  const save = useAction(async () => {
-    const next = Object.fromEntries(PORT_KEYS.map((k) => [k, Number(ports[k])])) as ProfileView['ports'];
-    await api.updateProfile({ name: profile.name, ports: next, image: image.trim() });
-    onSaved();
-  });
-  const submit = (e: FormEvent) => {
+  }, [savedKey]);
+
+  const typed = portFieldErrors(ports);
+  const key = PORT_KEYS.map((k) => ports[k]).join(',');
+  const typedOk = Object.keys(typed).length === 0;
+  useEffect(() => {
+    if (!typedOk) return setReports({});
+    let live = true;
+    const timer = setTimeout(() => {
+      const numbers = Object.fromEntries(PORT_KEYS.map((k) => [k, Number(ports[k])])) as ProfileView['ports'];
+      api.checkPorts({ name: profile.name, ports: numbers }).then(
+        (r) => live && setReports(r),
+        () => live && setReports({}),
+      );
+    }, CHECK_DELAY_MS);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+    // ports is read through key: a new object with the same values checks nothing new.
+  }, [api, profile.name, key, typedOk]);
+
+  const imageCheck = updateProfileSchema.shape.image.safeParse(image.trim());
+  const imageError = remote.image ?? (imageCheck.success ? undefined : (imageCheck.error.issues[0]?.message ?? ''));
+  const errorOf = (k: PortRoleName): string | undefined => typed[k] ?? remote[`ports.${k}`] ?? portReportMessage(reports[k]);
+  const blocked = !typedOk || PORT_KEYS.some((k) => portReportMessage(reports[k])) || Boolean(imageError);
+  const changed = PORT_KEYS.some((k) => Number(ports[k]) !== profile.ports[k]) || image.trim() !== profile.image;
+
+  const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (valid) void save.run();
+    if (blocked) return;
+    setBusy(true);
+    setRemote({});
+    try {
+      const next = Object.fromEntries(PORT_KEYS.map((k) => [k, Number(ports[k])])) as ProfileView['ports'];
+      onSaved(await api.updateProfile({ name: profile.name, ports: next, image: image.trim() }));
+    } catch (err) {
+      setRemote(fieldsOfRemoteError(err instanceof Error ? err.message : String(err)));
+    } finally {
+      setBusy(false);
+    }
   };
   return (
-    <form onSubmit={submit}>
-      <fieldset>
-        <legend>{t('ports.legend')}</legend>
-        {PORT_KEYS.map((k) => (
-          <label key={k}>
-            {t(`ports.${k}` as MessageKey)}
-            <input type="number" min={1} max={65535} required value={ports[k]} onChange={(e) => setPorts({ ...ports, [k]: e.target.value })} />
-          </label>
-        ))}
-        <label>
-          {t('ports.image')}
-          <input value={image} onChange={(e) => setImage(e.target.value)} required spellCheck={false} />
-        </label>
-      </fieldset>
-      {!valid ? <p role="alert">{t('ports.invalid')}</p> : null}
-      <ErrorNote error={save.error} />
-      <div className="buttons">
-        <button type="submit" className="primary" disabled={!valid || save.busy}>
-          {save.busy ? t('common.working') : save.error ? t('common.retry') : submitLabel}
+    <form onSubmit={(e) => void submit(e)} noValidate className="ports-form">
+      <div className="grid-2 fields">
+        {PORT_KEYS.map((k) => {
+          const error = errorOf(k);
+          const report = reports[k];
+          return (
+            <div className="field" key={k}>
+              <label htmlFor={`port-${k}`}>{t(`ports.${k}`)}</label>
+              <input id={`port-${k}`} inputMode="numeric" value={ports[k]} onChange={(e) => setPorts({ ...ports, [k]: e.target.value })} aria-invalid={Boolean(error)} aria-describedby={`port-${k}-msg`} />
+              <span id={`port-${k}-msg`} className={error ? 'field-error' : 'hint'} data-testid={`port-msg-${k}`}>
+                {error ?? (report?.state === 'own' ? t('ports.own') : report?.state === 'free' ? t('ports.free') : '')}
+              </span>
+              {error && report?.suggestion ? (
+                <button type="button" className="link-button" onClick={() => setPorts({ ...ports, [k]: String(report.suggestion) })} data-testid={`port-next-${k}`}>
+                  <Wand2 aria-hidden="true" size={14} />
+                  {t('ports.useNext', { port: report.suggestion })}
+                </button>
+              ) : null}
+            </div>
+          );
+        })}
+      </div>
+      <div className="field">
+        <label htmlFor="gateway-image">{t('ports.image')}</label>
+        <input id="gateway-image" value={image} onChange={(e) => setImage(e.target.value)} spellCheck={false} aria-invalid={Boolean(imageError)} aria-describedby="gateway-image-msg" />
+        <span id="gateway-image-msg" className={imageError ? 'field-error' : 'hint'} data-testid="image-msg">
+          {imageError ? sentence(imageError) : t('ports.imageHint')}
+        </span>
+      </div>
+      {remote[''] ? (
+        <p className="callout callout-bad" role="alert">
+          {remote['']}
+        </p>
+      ) : null}
+      {running && changed ? (
+        <p className="callout callout-info" data-testid="next-launch-note">
+          <Info aria-hidden="true" size={18} />
+          <span>{t('ports.nextLaunch')}</span>
+        </p>
+      ) : null}
+      <div className={before ? 'buttons spread' : 'buttons'}>
+        {before}
+        <button type="submit" className="primary" disabled={blocked || busy}>
+          {busy ? t('common.working') : submitLabel}
         </button>
       </div>
     </form>
   );
+}
+
+function sentence(s: string): string {
+  return s ? s[0]!.toUpperCase() + s.slice(1) + (/[.!?]$/.test(s) ? '' : '.') : s;
 }

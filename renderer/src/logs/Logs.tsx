@@ -2,11 +2,13 @@ import { useEffect, useMemo, useState } from 'react';
 import type { LogLineView } from '../../../src/contract/ipc-contract.ts';
 import { t } from '../../../src/contract/i18n.ts';
 import { useApi } from '../hooks/api-context.ts';
+import { ScrollText } from 'lucide-react';
+import { EmptyState } from '../common/EmptyState.tsx';
 import { ErrorNote } from '../common/ErrorNote.tsx';
 
 const KEEP = 2000;
 
-/** The gateway's log, followed live, with a filter. Following stops when the page is left. */
+/** The gateway's log, followed live, with a filter; lines from standard error carry a "!" (explained). Following stops when the page is left. */
 export function Logs() {
   const api = useApi();
   const [lines, setLines] = useState<LogLineView[]>([]);
@@ -48,8 +50,14 @@ export function Logs() {
   }, [lines, filter]);
 
   return (
-    <section aria-labelledby="logs-h" className="logs">
+    <section aria-labelledby="logs-h" className="logs card">
       <h2 id="logs-h">{t('logs.title')}</h2>
+      <p className="muted small" data-testid="stderr-legend">
+        <span className="stderr-mark" aria-hidden="true">
+          !
+        </span>{' '}
+        {t('logs.stderrLegend')}
+      </p>
       <div className="toolbar">
         <label>
           {t('logs.filter')}
@@ -61,8 +69,19 @@ export function Logs() {
         </label>
       </div>
       <ErrorNote error={error} onRetry={() => setRound((r) => r + 1)} />
-      <pre role="log" aria-live="polite" tabIndex={0} className="log-lines">
-        {shown.length === 0 ? t('logs.empty') : shown.map((l) => (l.stream === 'stderr' ? `! ${l.line}` : l.line)).join('\n')}
+      {shown.length === 0 ? (
+        <EmptyState icon={ScrollText} title={lines.length === 0 ? t('logs.empty') : t('logs.noMatch')}>
+          {lines.length === 0 ? t('logs.emptyBody') : t('logs.noMatchBody')}
+        </EmptyState>
+      ) : null}
+      <pre role="log" aria-live="polite" aria-label={t('logs.title')} tabIndex={0} className="log-lines" hidden={shown.length === 0}>
+        {shown.map((l, i) => (
+          <span key={i} className={l.stream === 'stderr' ? 'line stderr' : 'line'}>
+            {l.stream === 'stderr' ? <span className="stderr-mark" title={t('logs.stderrTitle')}>! </span> : null}
+            {l.line}
+            {'\n'}
+          </span>
+        ))}
       </pre>
       {ended ? (
         <p role="status">

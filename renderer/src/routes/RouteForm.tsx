@@ -1,43 +1,84 @@
+import { Plus, TriangleAlert } from 'lucide-react';
 import { useState, type FormEvent } from 'react';
+import { routeInputSchema } from '../../../src/contract/ipc-contract.ts';
 import { t } from '../../../src/contract/i18n.ts';
+import { fieldsOfRemoteError, issuesByField, type FieldErrors } from '../common/field-errors.ts';
+import { useToast } from '../common/toast-context.ts';
 import { useApi } from '../hooks/api-context.ts';
-import { useAction } from '../hooks/use-action.ts';
-import { ErrorNote } from '../common/ErrorNote.tsx';
+import { adviseUpstream } from './upstream-advice.ts';
 
-/** Adds one route: a path to an upstream. */
+/** Adds one route: a path to an upstream, checked per field; a loopback upstream is warned about. */
 export function RouteForm() {
   const api = useApi();
+  const toast = useToast();
   const [path, setPath] = useState('/');
   const [upstream, setUpstream] = useState('');
-  const add = useAction(async () => {
-    await api.putRoute({ path: path.trim(), upstream: upstream.trim() });
-    setPath('/');
-    setUpstream('');
-  });
-  const submit = (e: FormEvent) => {
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  const advice = adviseUpstream(upstream);
+  const submit = async (e: FormEvent) => {
     e.preventDefault();
-    void add.run();
+    const parsed = routeInputSchema.safeParse({ path, upstream });
+    if (!parsed.success) return setErrors(issuesByField(parsed.error));
+    setErrors({});
+    setBusy(true);
+    try {
+      await api.putRoute(parsed.data);
+      toast({ tone: 'ok', text: t('routes.added', { path: parsed.data.path }) });
+      setPath('/');
+      setUpstream('');
+    } catch (err) {
+      setErrors(fieldsOfRemoteError(err instanceof Error ? err.message : String(err)));
+    } finally {
+      setBusy(false);
+    }
   };
   return (
-    <form onSubmit={submit} className="route-form">
-      <div className="field">
-        <label htmlFor="route-path">{t('routes.path')}</label>
-        <input id="route-path" value={path} onChange={(e) => setPath(e.target.value)} required pattern="/\S*" aria-describedby="path-hint" spellCheck={false} />
-        <span id="path-hint" className="muted hint">
-          {t('routes.pathHint')}
-        </span>
+    <form onSubmit={(e) => void submit(e)} className="route-form" noValidate aria-labelledby="add-route-h">
+      <h2 id="add-route-h">{t('routes.addTitle')}</h2>
+      <div className="form-row">
+        <div className="field">
+          <label htmlFor="route-path">{t('routes.path')}</label>
+          <input id="route-path" value={path} onChange={(e) => setPath(e.target.value)} aria-invalid={Boolean(errors.path)} aria-describedby="path-hint path-error" spellCheck={false} />
+          <span id="path-hint" className="hint">
+            {t('routes.pathHint')}
+          </span>
+          <span id="path-error" className="field-error" data-testid="error-path">
+            {errors.path ?? ''}
+          </span>
+        </div>
+        <div className="field grow">
+          <label htmlFor="route-upstream">{t('routes.upstream')}</label>
+          <input id="route-upstream" value={upstream} onChange={(e) => setUpstream(e.target.value)} aria-invalid={Boolean(errors.upstream)} aria-describedby="upstream-hint upstream-advice upstream-error" spellCheck={false} placeholder="host.docker.internal:8080" />
+          <span id="upstream-hint" className="hint">
+            {t('routes.upstreamHint')}
+          </span>
+          <span id="upstream-error" className="field-error" data-testid="error-upstream">
+            {errors.upstream ?? ''}
+          </span>
+        </div>
+        <div className="field">
+          <span className="label-spacer" aria-hidden="true" />
+          <button type="submit" className="primary" disabled={busy}>
+            <Plus aria-hidden="true" size={16} />
+            {busy ? t('common.working') : t('routes.add')}
+          </button>
+        </div>
       </div>
-      <div className="field">
-        <label htmlFor="route-upstream">{t('routes.upstream')}</label>
-        <input id="route-upstream" value={upstream} onChange={(e) => setUpstream(e.target.value)} required aria-describedby="upstream-hint" spellCheck={false} />
-        <span id="upstream-hint" className="muted hint">
-          {t('routes.upstreamHint')}
-        </span>
+      <div id="upstream-advice" aria-live="polite">
+        {advice === 'loopback' ? (
+          <p className="callout callout-warn" data-testid="upstream-warning">
+            <TriangleAlert aria-hidden="true" size={18} />
+            <span>{t('routes.loopbackWarning')}</span>
+          </p>
+        ) : null}
+        {advice === 'host-gateway' ? <p className="callout callout-info">{t('routes.hostGatewayNote')}</p> : null}
       </div>
-      <button type="submit" className="primary" disabled={add.busy}>
-        {add.busy ? t('common.working') : t('routes.add')}
-      </button>
-      <ErrorNote error={add.error} />
+      {errors[''] ? (
+        <p className="callout callout-bad" role="alert">
+          {errors['']}
+        </p>
+      ) : null}
     </form>
   );
 }

@@ -1,90 +1,116 @@
 import { useEffect, useState } from 'react';
-import { DEFAULT_ETCD_IMAGE, NOTIFICATION_KINDS, type AppSettings, type AppSettingsPatch, type QuitBehaviour, type Theme } from '../../../src/contract/ipc-contract.ts';
+import { DEFAULT_ETCD_IMAGE, imageRefSchema, NOTIFICATION_KINDS, type AppSettings, type AppSettingsPatch, type QuitBehaviour, type Theme } from '../../../src/contract/ipc-contract.ts';
 import { t } from '../../../src/contract/i18n.ts';
+import { useToast } from '../common/toast-context.ts';
 import { useApi } from '../hooks/api-context.ts';
-import { useAction } from '../hooks/use-action.ts';
-import { ErrorNote } from '../common/ErrorNote.tsx';
+import { DesktopOnly } from './DesktopOnly.tsx';
 
 const QUITS: QuitBehaviour[] = ['leave-running', 'stop-gateway'];
 const THEMES: Theme[] = ['system', 'light', 'dark'];
 
-/** Notifications (each kind can be muted), autostart, what Quit does to the gateway, the theme, and the etcd image. */
+/**
+ * Preferences apply as they are changed (a toast says so): notifications, autostart and Quit are the
+ * desktop app's and say so; the theme; the etcd image, saved when the field is left or Enter is pressed.
+ */
 export function PreferencesSection({ settings: saved }: { settings: AppSettings }) {
   const api = useApi();
+  const toast = useToast();
   // Shown at once, and replaced by what was saved when the snapshot comes back.
   const [settings, setSettings] = useState(saved);
   useEffect(() => setSettings(saved), [saved]);
   const [etcdImage, setEtcdImage] = useState(saved.etcdImage ?? '');
   useEffect(() => setEtcdImage(saved.etcdImage ?? ''), [saved.etcdImage]);
-  const save = useAction(async (patch: AppSettingsPatch) => {
+  const save = async (patch: AppSettingsPatch) => {
     setSettings((s) => ({ ...s, ...patch, notifications: { ...s.notifications, ...patch.notifications } }) as AppSettings);
-    setSettings(await api.updateSettings(patch));
-  });
+    try {
+      setSettings(await api.updateSettings(patch));
+      toast({ tone: 'ok', text: t('common.saved') });
+    } catch (e) {
+      setSettings(saved);
+      toast({ tone: 'bad', text: e instanceof Error ? e.message : String(e) });
+    }
+  };
+  const etcdCheck = etcdImage.trim() === '' ? undefined : imageRefSchema.safeParse(etcdImage);
+  const etcdError = etcdCheck && !etcdCheck.success ? etcdCheck.error.issues[0]?.message : undefined;
+  const commitEtcd = () => {
+    if (etcdError || etcdImage.trim() === (settings.etcdImage ?? '')) return;
+    void save({ etcdImage: etcdImage.trim() });
+  };
   const muted = new Set(settings.notifications.muted);
   const toggleMute = (kind: (typeof NOTIFICATION_KINDS)[number], on: boolean) => {
     const next = new Set(muted);
     if (on) next.delete(kind);
     else next.add(kind);
-    void save.run({ notifications: { muted: [...next] } });
+    void save({ notifications: { muted: [...next] } });
   };
   return (
-    <section aria-labelledby="prefs-h" className="card">
-      <h2 id="prefs-h">{t('settings.preferences')}</h2>
-      <fieldset>
-        <legend>{t('settings.notifications')}</legend>
-        <label className="choice">
-          <input type="checkbox" checked={settings.notifications.enabled} onChange={(e) => void save.run({ notifications: { enabled: e.target.checked } })} />
-          {t('settings.notificationsEnabled')}
-        </label>
-        {NOTIFICATION_KINDS.map((k) => (
-          <label key={k} className="choice indent">
-            <input type="checkbox" disabled={!settings.notifications.enabled} checked={!muted.has(k)} onChange={(e) => toggleMute(k, e.target.checked)} />
-            {t(`settings.mute.${k}`)}
+    <div className="prefs">
+      <section aria-labelledby="desktop-h" className="card">
+        <h2 id="desktop-h">
+          {t('settings.desktop')} <DesktopOnly />
+        </h2>
+        <p className="muted small">{t('settings.desktopExplain')}</p>
+        <fieldset className="group">
+          <legend>{t('settings.notifications')}</legend>
+          <label className="choice">
+            <input type="checkbox" checked={settings.notifications.enabled} onChange={(e) => void save({ notifications: { enabled: e.target.checked } })} />
+            {t('settings.notificationsEnabled')}
           </label>
-        ))}
-      </fieldset>
-      <label className="choice">
-        <input type="checkbox" checked={settings.autostart} onChange={(e) => void save.run({ autostart: e.target.checked })} />
-        {t('settings.autostart')}
-      </label>
-      <fieldset>
-        <legend>{t('settings.quit')}</legend>
-        {QUITS.map((q) => (
-          <label key={q} className="choice">
-            <input type="radio" name="quit" value={q} checked={settings.quitBehaviour === q} onChange={() => void save.run({ quitBehaviour: q })} />
-            {t(`settings.quit.${q}`)}
-          </label>
-        ))}
-        <p className="muted" data-testid="quit-explain">
-          {t(`settings.quit.${settings.quitBehaviour}.explain`)}
-        </p>
-      </fieldset>
-      <label>
-        {t('settings.theme')}
-        <select value={settings.theme} onChange={(e) => void save.run({ theme: e.target.value as Theme })}>
-          {THEMES.map((th) => (
-            <option key={th} value={th}>
-              {t(`settings.theme.${th}`)}
-            </option>
+          {NOTIFICATION_KINDS.map((k) => (
+            <label key={k} className="choice indent">
+              <input type="checkbox" disabled={!settings.notifications.enabled} checked={!muted.has(k)} onChange={(e) => toggleMute(k, e.target.checked)} />
+              {t(`settings.mute.${k}`)}
+            </label>
           ))}
-        </select>
-      </label>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save.run({ etcdImage: etcdImage.trim() });
-        }}
-      >
-        <label>
-          {t('settings.etcdImage')}
-          <input value={etcdImage} placeholder={DEFAULT_ETCD_IMAGE} onChange={(e) => setEtcdImage(e.target.value)} data-testid="etcd-image" />
+        </fieldset>
+        <label className="choice">
+          <input type="checkbox" checked={settings.autostart} onChange={(e) => void save({ autostart: e.target.checked })} />
+          {t('settings.autostart')}
         </label>
-        <button type="submit" disabled={etcdImage.trim() === (settings.etcdImage ?? '')}>
-          {t('common.save')}
-        </button>
-        <p className="muted">{t('settings.etcdImage.explain', { image: DEFAULT_ETCD_IMAGE })}</p>
-      </form>
-      <ErrorNote error={save.error} />
-    </section>
+        <fieldset className="group">
+          <legend>{t('settings.quit')}</legend>
+          {QUITS.map((q) => (
+            <label key={q} className="choice">
+              <input type="radio" name="quit" value={q} checked={settings.quitBehaviour === q} onChange={() => void save({ quitBehaviour: q })} />
+              {t(`settings.quit.${q}`)}
+            </label>
+          ))}
+          <p className="muted small" data-testid="quit-explain">
+            {t(`settings.quit.${settings.quitBehaviour}.explain`)}
+          </p>
+        </fieldset>
+      </section>
+      <section aria-labelledby="look-h" className="card">
+        <h2 id="look-h">{t('settings.preferences')}</h2>
+        <div className="field">
+          <label htmlFor="theme">{t('settings.theme')}</label>
+          <select id="theme" value={settings.theme} onChange={(e) => void save({ theme: e.target.value as Theme })}>
+            {THEMES.map((th) => (
+              <option key={th} value={th}>
+                {t(`settings.theme.${th}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="etcd-image">{t('settings.etcdImage')}</label>
+          <input
+            id="etcd-image"
+            value={etcdImage}
+            placeholder={DEFAULT_ETCD_IMAGE}
+            onChange={(e) => setEtcdImage(e.target.value)}
+            onBlur={commitEtcd}
+            onKeyDown={(e) => e.key === 'Enter' && commitEtcd()}
+            data-testid="etcd-image"
+            spellCheck={false}
+            aria-invalid={Boolean(etcdError)}
+            aria-describedby="etcd-image-msg"
+          />
+          <span id="etcd-image-msg" className={etcdError ? 'field-error' : 'hint'}>
+            {etcdError ?? t('settings.etcdImage.explain', { image: DEFAULT_ETCD_IMAGE })}
+          </span>
+        </div>
+      </section>
+    </div>
   );
 }

@@ -1,20 +1,66 @@
+import { useRef, useState, type KeyboardEvent } from 'react';
 import type { StatusSnapshot } from '../../../src/contract/ipc-contract.ts';
-import { t } from '../../../src/contract/i18n.ts';
+import { t, type MessageKey } from '../../../src/contract/i18n.ts';
 import { PortsForm } from '../common/PortsForm.tsx';
+import { useToast } from '../common/toast-context.ts';
 import { PreferencesSection } from './PreferencesSection.tsx';
 import { ProfilesSection } from './ProfilesSection.tsx';
 
+const PARTS = ['profiles', 'gateway', 'preferences'] as const;
+type Part = (typeof PARTS)[number];
+
+/** Settings in three parts, one at a time: profiles, the current profile's gateway, preferences. */
 export function Settings({ snapshot }: { snapshot: StatusSnapshot }) {
+  const [part, setPart] = useState<Part>('profiles');
+  const toast = useToast();
+  const refs = useRef<Array<HTMLButtonElement | null>>([]);
+  const running = Boolean(snapshot.status.containerId) && snapshot.status.state !== 'stopped';
+  // Arrow keys move between the parts (WAI-ARIA tabs), Tab goes on into the part.
+  const onKey = (e: KeyboardEvent, i: number) => {
+    const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: PARTS.length - 1 }[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    const next = (to + PARTS.length) % PARTS.length;
+    setPart(PARTS[next]!);
+    refs.current[next]?.focus();
+  };
   return (
     <div className="settings">
-      <h2 className="visually-hidden">{t('settings.title')}</h2>
-      <ProfilesSection />
-      <section className="card" aria-labelledby="gw-h">
-        <h2 id="gw-h">{t('settings.gateway', { name: snapshot.profile.name })}</h2>
-        <p className="muted">{t('ports.nextLaunch')}</p>
-        <PortsForm profile={snapshot.profile} onSaved={() => undefined} submitLabel={t('common.save')} />
-      </section>
-      <PreferencesSection settings={snapshot.settings} />
+      <div role="tablist" aria-label={t('settings.title')} className="segmented">
+        {PARTS.map((p, i) => (
+          <button
+            key={p}
+            ref={(el) => {
+              refs.current[i] = el;
+            }}
+            role="tab"
+            id={`settings-tab-${p}`}
+            aria-selected={part === p}
+            aria-controls={`settings-${p}`}
+            tabIndex={part === p ? 0 : -1}
+            onClick={() => setPart(p)}
+            onKeyDown={(e) => onKey(e, i)}
+          >
+            {t(`settings.part.${p}` as MessageKey)}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`settings-${part}`} aria-labelledby={`settings-tab-${part}`}>
+        {part === 'profiles' ? <ProfilesSection /> : null}
+        {part === 'gateway' ? (
+          <section className="card" aria-labelledby="gw-h">
+            <h2 id="gw-h">{t('settings.gateway', { name: snapshot.profile.name })}</h2>
+            <p className="muted">{running ? t('ports.runningNote', { url: snapshot.gatewayUrl }) : t('ports.stoppedNote')}</p>
+            <PortsForm
+              profile={snapshot.profile}
+              running={running}
+              submitLabel={t('common.save')}
+              onSaved={() => toast({ tone: 'ok', text: running ? t('ports.savedNextLaunch') : t('common.saved') })}
+            />
+          </section>
+        ) : null}
+        {part === 'preferences' ? <PreferencesSection settings={snapshot.settings} /> : null}
+      </div>
     </div>
   );
 }

@@ -7,17 +7,30 @@ interface Pending {
 }
 
 const TOKEN_KEY = 'gateway-tray.bridge-token';
+const TOKEN_IN_HASH = /(?:^#|&)token=([A-Za-z0-9_-]{16,128})/;
+
+/**
+ * Where the bridge stands: connecting (the first time), up, down (reconnecting), or refused, when the server answering is not the one
+ * that gave this tab its token (`ui --web` was restarted) and only its new link helps.
+ */
+export type ConnectionState = 'connecting' | 'up' | 'down' | 'refused';
+
+/** The token in a link the CLI printed (or in this page's fragment). */
+export function tokenOfLink(link: string): string | undefined {
+  const hash = link.includes('#') ? link.slice(link.indexOf('#')) : '';
+  return TOKEN_IN_HASH.exec(hash)?.[1];
+}
 
 /**
  * The bridge token: from the URL fragment the CLI printed (then removed from the address bar, so it is
  * not left in history), or from this tab's session storage after a reload.
  */
 export function takeBridgeToken(): string | undefined {
-  const m = /(?:^#|&)token=([A-Za-z0-9_-]{16,128})/.exec(window.location.hash);
-  if (m?.[1]) {
-    sessionStorage.setItem(TOKEN_KEY, m[1]);
+  const token = tokenOfLink(window.location.hash);
+  if (token) {
+    sessionStorage.setItem(TOKEN_KEY, token);
     history.replaceState(null, '', window.location.pathname + window.location.search);
-    return m[1];
+    return token;
   }
   return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
 }
@@ -33,17 +46,54 @@ export class WsClient {
   #nextId = 1;
   #pending = new Map<number, Pending>();
   #listeners = new Map<EventName, Set<Listener>>();
-  #connection = new Set<(up: boolean) => void>();
+  #connection = new Set<(state: ConnectionState) => void>();
+  #state: ConnectionState = 'connecting';
   #delay = 250;
+  #retry: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly url: string,
-    private readonly token: string,
+    private token: string,
   ) {}
 
-  onConnection(fn: (up: boolean) => void): () => void {
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  onConnection(fn: (state: ConnectionState) => void): () => void {
     this.#connection.add(fn);
     return () => this.#connection.delete(fn);
+  }
+
+  #set(state: ConnectionState): void {
+    this.#state = state;
+    this.#connection.forEach((fn) => fn(state));
+  }
+
+  /**
+   * A new token (the link of a restarted `ui --web`, pasted into this tab): connect with it at once,
+   * and have every view read again.
+   */
+  useToken(token: string): void {
+    this.token = token;
+    sessionStorage.setItem(TOKEN_KEY, token);
+    clearTimeout(this.#retry);
+    this.#delay = 250;
+    if (this.#ws && this.#ws.readyState <= WebSocket.OPEN) this.#ws.close(4000, 'new token');
+    else this.#reconnect();
+  }
+
+  #reconnect(): void {
+    this.#connect()
+      .then(() => this.#invalidateAll())
+      .catch(() => undefined);
+  }
+
+  /** After a reconnect nothing said what changed meanwhile: every view reads its snapshot again. */
+  #invalidateAll(): void {
+    for (const name of ['statusChanged', 'settingsChanged', 'routesChanged', 'metricsChanged'] as const) {
+      this.#listeners.get(name)?.forEach((fn) => fn({ at: Date.now() }));
+    }
   }
 
   #connect(): Promise<void> {
@@ -58,7 +108,7 @@ export class WsClient {
           opened = true;
           this.#delay = 250;
           resolve();
-          this.#connection.forEach((fn) => fn(true));
+          this.#set('up');
         } else if (msg.type === 'result' && msg.id !== undefined) {
           const p = this.#pending.get(msg.id);
           this.#pending.delete(msg.id);
@@ -76,14 +126,15 @@ export class WsClient {
         this.#ready = undefined;
         for (const p of this.#pending.values()) p.reject(new Error('The connection to Gateway Tray closed; try again.'));
         this.#pending.clear();
-        this.#connection.forEach((fn) => fn(false));
         if (!opened) reject(new Error(ev.code === 4401 ? 'The bridge refused this page: open the link that `gateway-tray ui --web` printed.' : 'Gateway Tray does not answer.'));
-        if (ev.code === 4401) return;
-        setTimeout(() => {
+        // A pasted token closes the old socket on purpose: connect with the new one at once.
+        if (ev.code === 4000) return this.#reconnect();
+        // Refused: this server gave out another token; only its new link helps, retrying would not.
+        if (ev.code === 4401) return this.#set('refused');
+        this.#set('down');
+        this.#retry = setTimeout(() => {
           this.#delay = Math.min(this.#delay * 2, 5000);
-          this.#connect()
-            .then(() => this.#listeners.get('statusChanged')?.forEach((fn) => fn({ at: Date.now() })))
-            .catch(() => undefined);
+          this.#reconnect();
         }, this.#delay);
       };
     });

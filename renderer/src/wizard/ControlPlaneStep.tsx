@@ -1,11 +1,14 @@
 import { useState, type FormEvent } from 'react';
+import { addProfileSchema } from '../../../src/contract/ipc-contract.ts';
 import { t } from '../../../src/contract/i18n.ts';
 import { useApi } from '../hooks/api-context.ts';
-import { useAction } from '../hooks/use-action.ts';
-import { ErrorNote } from '../common/ErrorNote.tsx';
+import { fieldsOfRemoteError, issuesByField, type FieldErrors } from '../common/field-errors.ts';
 import { ModuleSelect } from '../common/ModuleSelect.tsx';
 
-/** Step 2: the embedded local control plane, or a cloud one with its address and token. */
+/**
+ * Step 2: the embedded local control plane, or a cloud one with its address and token. Fields are
+ * checked before anything is sent, and each message stands beside its field; Next stays Next.
+ */
 export function ControlPlaneStep({ onNext, onBack }: { onNext: () => void; onBack: () => void }) {
   const api = useApi();
   const [kind, setKind] = useState<'local' | 'cloud'>('local');
@@ -13,65 +16,89 @@ export function ControlPlaneStep({ onNext, onBack }: { onNext: () => void; onBac
   const [apiUrl, setApiUrl] = useState('');
   const [token, setToken] = useState('');
   const [module, setModule] = useState('auto');
-  const save = useAction(async () => {
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  const save = async () => {
     const profiles = await api.listProfiles();
     if (kind === 'local') {
       const local = profiles.find((p) => p.kind === 'local');
       if (!local) await api.addProfile({ name: 'local', kind: 'local' });
       if (!local?.isDefault) await api.useProfile({ name: local?.name ?? 'local' });
-    } else {
-      const existing = profiles.find((p) => p.name === name);
-      if (existing) await api.updateProfile({ name, apiUrl, token, module });
-      else await api.addProfile({ name, kind: 'cloud', apiUrl, token, module });
-      await api.useProfile({ name });
+      return;
     }
-    onNext();
-  });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    void save.run();
+    const parsed = addProfileSchema.safeParse({ name, kind: 'cloud', apiUrl, token, module });
+    if (!parsed.success) throw Object.assign(new Error('invalid'), { fields: issuesByField(parsed.error) });
+    // An existing profile keeps its ports and image: only its address, token and module change.
+    if (profiles.some((p) => p.name === name)) await api.updateProfile({ name, apiUrl, token, module });
+    else await api.addProfile(parsed.data);
+    await api.useProfile({ name });
   };
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setErrors({});
+    setBusy(true);
+    try {
+      await save();
+      onNext();
+    } catch (err) {
+      const fields = (err as { fields?: FieldErrors }).fields;
+      setErrors(fields ?? fieldsOfRemoteError(err instanceof Error ? err.message : String(err)));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const msg = (key: string) => (
+    <span id={`cp-${key}-msg`} className="field-error" data-testid={`error-${key}`}>
+      {errors[key] ?? ''}
+    </span>
+  );
   return (
-    <form onSubmit={submit} aria-labelledby="cp-h">
-      <h3 id="cp-h">{t('wizard.step.controlPlane')}</h3>
-      <fieldset>
+    <form onSubmit={(e) => void submit(e)} aria-labelledby="step-title" noValidate>
+      <fieldset className="choices">
         <legend>{t('cp.legend')}</legend>
-        <label className="choice">
+        <label className={`choice-card ${kind === 'local' ? 'selected' : ''}`}>
           <input type="radio" name="cp-kind" value="local" checked={kind === 'local'} onChange={() => setKind('local')} />
-          {t('cp.local')}
+          <span>{t('cp.local')}</span>
         </label>
-        <label className="choice">
+        <label className={`choice-card ${kind === 'cloud' ? 'selected' : ''}`}>
           <input type="radio" name="cp-kind" value="cloud" checked={kind === 'cloud'} onChange={() => setKind('cloud')} />
-          {t('cp.cloud')}
+          <span>{t('cp.cloud')}</span>
         </label>
       </fieldset>
       {kind === 'cloud' ? (
-        <fieldset>
-          <label>
-            {t('cp.name')}
-            <input value={name} onChange={(e) => setName(e.target.value)} required pattern="[a-z0-9][a-z0-9-]{0,31}" />
-          </label>
-          <label>
-            {t('cp.address')}
-            <input type="url" value={apiUrl} onChange={(e) => setApiUrl(e.target.value)} required placeholder="https://api.example.com" />
-          </label>
-          <label>
-            {t('cp.token')}
-            <input type="password" value={token} onChange={(e) => setToken(e.target.value)} required autoComplete="off" aria-describedby="token-hint" />
-          </label>
-          <p id="token-hint" className="muted">
-            {t('cp.tokenHint')}
-          </p>
+        <div className="fields">
+          <div className="field">
+            <label htmlFor="cp-name">{t('cp.name')}</label>
+            <input id="cp-name" value={name} onChange={(e) => setName(e.target.value)} aria-invalid={Boolean(errors.name)} aria-describedby="cp-name-msg" spellCheck={false} />
+            {msg('name')}
+          </div>
+          <div className="field">
+            <label htmlFor="cp-url">{t('cp.address')}</label>
+            <input id="cp-url" value={apiUrl} onChange={(e) => setApiUrl(e.target.value)} placeholder="https://api.example.com" aria-invalid={Boolean(errors.apiUrl)} aria-describedby="cp-apiUrl-msg" spellCheck={false} />
+            {msg('apiUrl')}
+          </div>
+          <div className="field">
+            <label htmlFor="cp-token">{t('cp.token')}</label>
+            <input id="cp-token" type="password" value={token} onChange={(e) => setToken(e.target.value)} autoComplete="off" aria-invalid={Boolean(errors.token)} aria-describedby="token-hint cp-token-msg" />
+            <span id="token-hint" className="hint">
+              {t('cp.tokenHint')}
+            </span>
+            {msg('token')}
+          </div>
           <ModuleSelect id="cp-module" value={module} onChange={setModule} />
-        </fieldset>
+        </div>
       ) : null}
-      <ErrorNote error={save.error} />
-      <div className="buttons">
+      {errors[''] ? (
+        <p className="callout callout-bad" role="alert" data-testid="error-general">
+          {errors['']}
+        </p>
+      ) : null}
+      <div className="buttons spread">
         <button type="button" onClick={onBack}>
           {t('common.back')}
         </button>
-        <button type="submit" className="primary" disabled={save.busy}>
-          {save.busy ? t('common.working') : save.error ? t('common.retry') : t('common.next')}
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? t('common.working') : t('common.next')}
         </button>
       </div>
     </form>

@@ -1,23 +1,34 @@
+import { HeartPulse, LoaderCircle } from 'lucide-react';
 import type { StatusSnapshot } from '../../../src/contract/ipc-contract.ts';
 import { t } from '../../../src/contract/i18n.ts';
-import { ageText, timeText } from '../common/format.ts';
-import { useNow } from '../hooks/use-now.ts';
+import { RelativeTime } from '../common/RelativeTime.tsx';
+import { StatePill } from '../layout/StatePill.tsx';
 
 /** Step 5: the control plane has seen the gateway; the age of its last heartbeat ticks. */
 export function HeartbeatStep({ snapshot, onFinish }: { snapshot: StatusSnapshot; onFinish: () => void }) {
-  const now = useNow();
   const s = snapshot.status;
   const registered = Boolean(s.registeredAt && s.lastHeartbeatAt);
   return (
-    <section aria-labelledby="hb-h">
-      <h3 id="hb-h">{t('wizard.step.heartbeat')}</h3>
+    <section aria-labelledby="step-title">
       <div role="status" aria-live="polite" data-testid="first-heartbeat">
-        {registered ? <p className="ok">{t('heartbeat.received', { time: timeText(s.registeredAt), age: ageText(s.lastHeartbeatAt, now) })}</p> : <p>{t('heartbeat.waiting')}</p>}
-        <p>
-          {t('state.label')}: <strong data-state={s.state}>{t(`state.${s.state}`)}</strong>
+        {registered ? (
+          <p className="status-line tone-ok" data-testid="heartbeat-received">
+            <HeartPulse aria-hidden="true" size={18} />
+            <span>
+              {t('heartbeat.registered')} <RelativeTime at={s.registeredAt} />; {t('heartbeat.last')} <RelativeTime at={s.lastHeartbeatAt} />.
+            </span>
+          </p>
+        ) : (
+          <p className="status-line">
+            <LoaderCircle aria-hidden="true" size={18} className="spin" />
+            {t('heartbeat.waiting')}
+          </p>
+        )}
+        <p className="status-line">
+          {t('state.label')}: <StatePill state={s.state} testId="wizard-state" />
         </p>
       </div>
-      <div className="buttons">
+      <div className="buttons end">
         <button type="button" className="primary" onClick={onFinish} disabled={!registered}>
           {t('heartbeat.finish')}
         </button>

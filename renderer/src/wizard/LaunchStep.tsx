@@ -1,69 +1,135 @@
+import { ArrowLeft, Play } from 'lucide-react';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { LaunchOutcome, LaunchProgressEvent } from '../../../src/contract/ipc-contract.ts';
-import { t, isMessageKey } from '../../../src/contract/i18n.ts';
+import type { LaunchOutcome, LaunchProgressEvent, PortReportView, PortRoleName } from '../../../src/contract/ipc-contract.ts';
+import { t } from '../../../src/contract/i18n.ts';
+import { durationText } from '../common/format.ts';
+import { PORT_KEYS, portReportMessage } from '../common/port-fields.ts';
 import { useApi } from '../hooks/api-context.ts';
 import { useLive } from '../hooks/use-live.ts';
-import { LaunchStages, type StageState } from './LaunchStages.tsx';
+import { useNow } from '../hooks/use-now.ts';
+import { LaunchStages, stageName, type StageState, type StageTiming } from './LaunchStages.tsx';
+import { PullRate } from './pull-rate.ts';
 
-/** Step 4: launch, with each stage, the module download and the pull progress as they happen; a failure can be retried. */
-export function LaunchStep({ onNext, onBack }: { onNext: () => void; onBack: () => void }) {
+type BusyPorts = Array<{ role: PortRoleName; message: string }>;
+
+/**
+ * Step 4: launch, with each stage, the module download and the pull as they happen. A failure names
+ * its stage; when ports are in use, every one of them is named and the ports step is offered.
+ */
+export function LaunchStep({ onNext, onBack, onPorts }: { onNext: () => void; onBack: () => void; onPorts: () => void }) {
   const api = useApi();
   const info = useLive(useCallback(() => api.getInfo(), [api]), []);
   const [states, setStates] = useState<Record<string, StageState>>({});
+  const [timings, setTimings] = useState<Record<string, StageTiming>>({});
   const [pull, setPull] = useState<LaunchProgressEvent['pull']>();
+  const [pullRate, setPullRate] = useState<number>();
   const [download, setDownload] = useState<LaunchProgressEvent['download']>();
   // The stage being run, read when a launch fails (a ref: the failure arrives in an older closure).
   const current = useRef<string>(undefined);
+  const rate = useRef(new PullRate());
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
+  const [error, setError] = useState<{ stage: string; message: string }>();
+  const [busyPorts, setBusyPorts] = useState<BusyPorts>([]);
   const [outcome, setOutcome] = useState<LaunchOutcome>();
+  const now = useNow(busy ? 200 : 1000);
 
   useEffect(
     () =>
       api.on('launchProgress', (p) => {
+        const at = Date.now();
         current.current = p.stage;
         setStates((s) => ({ ...s, [p.stage]: p.status }));
-        if (p.pull) setPull(p.pull);
+        setTimings((tm) => {
+          const was = tm[p.stage] ?? {};
+          const startedAt = was.startedAt ?? at;
+          return { ...tm, [p.stage]: p.status === 'done' || p.status === 'skipped' ? { startedAt, endedAt: at } : { startedAt } };
+        });
+        if (p.pull) {
+          rate.current.add(at, p.pull.currentBytes);
+          setPull(p.pull);
+          setPullRate(rate.current.perSecond());
+        }
         if (p.download) setDownload(p.download);
       }),
     [api],
   );
 
+  const findBusyPorts = async () => {
+    try {
+      // The ports the launch used: read again, the snapshot this step got may predate the ports step's save.
+      const { profile: saved } = await api.getStatus();
+      const r: Record<PortRoleName, PortReportView> = await api.checkPorts({ name: saved.name, ports: saved.ports });
+      setBusyPorts(PORT_KEYS.flatMap((role) => (portReportMessage(r[role]) ? [{ role, message: portReportMessage(r[role])! }] : [])));
+    } catch {
+      setBusyPorts([]);
+    }
+  };
+
   const launch = async () => {
     setBusy(true);
     setError(undefined);
+    setBusyPorts([]);
     setStates({});
+    setTimings({});
     setPull(undefined);
+    setPullRate(undefined);
     setDownload(undefined);
+    rate.current.reset();
     current.current = undefined;
     try {
       setOutcome(await api.launch());
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
       // The core names the stage that failed (the error's code); else the one that was running.
-      const stage = (err as { code?: string }).code ?? current.current;
-      setError(err);
-      if (stage) setStates((s) => ({ ...s, [stage]: 'failed' }));
+      const stage = (err as { code?: string }).code ?? current.current ?? '';
+      setError({ stage, message: err.message });
+      if (stage) {
+        const at = Date.now();
+        setStates((s) => ({ ...s, [stage]: 'failed' }));
+        setTimings((tm) => ({ ...tm, [stage]: { ...tm[stage], endedAt: at } }));
+      }
+      if (stage === 'preflight' && /port/i.test(err.message)) await findBusyPorts();
     } finally {
       setBusy(false);
     }
   };
-  const failedStage = error ? ((error as { code?: string }).code ?? current.current ?? '') : '';
-  const stageKey = `stage.${failedStage}`;
+  const stages = info.data?.stages ?? [];
+  const failedStage = error ? stageName(stages.find((s) => s.id === error.stage) ?? { id: error.stage }) : '';
   return (
-    <section aria-labelledby="launch-h">
-      <h3 id="launch-h">{t('wizard.step.launch')}</h3>
-      <LaunchStages stages={info.data?.stages ?? []} states={states} {...(pull ? { pull } : {})} {...(download ? { download } : {})} />
+    <section aria-labelledby="step-title">
+      <LaunchStages stages={stages} states={states} timings={timings} now={now} {...(pull ? { pull } : {})} {...(pullRate !== undefined ? { pullRate } : {})} {...(download ? { download } : {})} />
       <div role="status" aria-live="polite">
-        {busy ? <p>{t('launch.running')}</p> : null}
-        {outcome ? <p className="ok">{t('launch.done', { container: outcome.containerId.slice(0, 12) })}</p> : null}
+        {busy ? <p className="muted">{t('launch.running')}</p> : null}
+        {outcome ? (
+          <p className="callout callout-ok" data-testid="launch-done">
+            {t('launch.doneIn', { container: outcome.containerId.slice(0, 12), time: durationText(outcome.durationMs) })}
+          </p>
+        ) : null}
       </div>
       {error ? (
-        <div className="error" role="alert">
-          <p>{t('launch.failed', { stage: isMessageKey(stageKey) ? t(stageKey) : failedStage, message: error.message })}</p>
+        <div className="callout callout-bad" role="alert" data-testid="launch-error">
+          <div>
+            <p>{t('launch.failed', { stage: failedStage, message: error.message })}</p>
+            {busyPorts.length > 0 ? (
+              <>
+                <p>{t('launch.portsInUse', { n: busyPorts.length })}</p>
+                <ul data-testid="busy-ports">
+                  {busyPorts.map((b) => (
+                    <li key={b.role}>
+                      {t(`ports.${b.role}`)}: {b.message}
+                    </li>
+                  ))}
+                </ul>
+                <button type="button" onClick={onPorts} data-testid="back-to-ports">
+                  <ArrowLeft aria-hidden="true" size={16} />
+                  {t('launch.backToPorts')}
+                </button>
+              </>
+            ) : null}
+          </div>
         </div>
       ) : null}
-      <div className="buttons">
+      <div className="buttons spread">
         <button type="button" onClick={onBack} disabled={busy}>
           {t('common.back')}
         </button>
@@ -71,9 +137,15 @@ export function LaunchStep({ onNext, onBack }: { onNext: () => void; onBack: () 
           <button type="button" className="primary" onClick={onNext}>
             {t('common.next')}
           </button>
+        ) : busy ? (
+          // Cancelling rolls back what the launch made so far; the launch's own failure then says so.
+          <button type="button" onClick={() => void api.cancelLaunch().catch(() => undefined)} data-testid="launch-cancel">
+            {t('launch.cancel')}
+          </button>
         ) : (
-          <button type="button" className="primary" onClick={() => void launch()} disabled={busy}>
-            {error ? t('common.retry') : t('launch.start')}
+          <button type="button" className="primary" onClick={() => void launch()}>
+            <Play aria-hidden="true" size={16} />
+            {error ? t('launch.again') : t('launch.start')}
           </button>
         )}
       </div>

@@ -1,43 +1,58 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { StatusSnapshot } from '../../../src/contract/ipc-contract.ts';
 import { t, type MessageKey } from '../../../src/contract/i18n.ts';
 import { useApi } from '../hooks/api-context.ts';
+import { useConnectionState } from '../hooks/connection-context.ts';
 import { useAction } from '../hooks/use-action.ts';
 import { ErrorNote } from '../common/ErrorNote.tsx';
+import { Logo } from '../layout/Logo.tsx';
 import { ControlPlaneStep } from './ControlPlaneStep.tsx';
 import { EngineStep } from './EngineStep.tsx';
 import { HeartbeatStep } from './HeartbeatStep.tsx';
 import { LaunchStep } from './LaunchStep.tsx';
 import { PortsStep } from './PortsStep.tsx';
+import { Stepper } from './Stepper.tsx';
 
 const STEPS: MessageKey[] = ['wizard.step.engine', 'wizard.step.controlPlane', 'wizard.step.ports', 'wizard.step.launch', 'wizard.step.heartbeat'];
+const PORTS_STEP = 2;
 
-/** Onboarding: engine → control plane → ports → launch → first heartbeat. */
+/** Onboarding: engine → control plane → ports → launch → first heartbeat. Focus goes to each step's title. */
 export function Wizard({ snapshot }: { snapshot: StatusSnapshot }) {
   const api = useApi();
   const [step, setStep] = useState(0);
+  const moved = useRef(false);
   const finish = useAction(() => api.updateSettings({ onboarded: true }));
-  const next = () => setStep((s) => Math.min(s + 1, STEPS.length - 1));
-  const back = () => setStep((s) => Math.max(s - 1, 0));
+  // As in the main window: while the bridge is down the step is greyed and inert.
+  const connection = useConnectionState();
+  const offline = connection === 'down' || connection === 'refused';
+  const go = (n: number) => {
+    moved.current = true;
+    setStep(Math.min(Math.max(n, 0), STEPS.length - 1));
+  };
+  useEffect(() => {
+    if (moved.current) document.getElementById('step-title')?.focus();
+  }, [step]);
   return (
-    <main className="wizard" aria-labelledby="wizard-h">
-      <h2 id="wizard-h">{t('wizard.title')}</h2>
-      <p className="muted" aria-live="polite" data-testid="wizard-step">
-        {t('wizard.progress', { n: step + 1, total: STEPS.length, name: t(STEPS[step]!) })}
-      </p>
-      <ol className="steps" aria-hidden="true">
-        {STEPS.map((k, i) => (
-          <li key={k} className={i === step ? 'current' : i < step ? 'done' : ''}>
-            {t(k)}
-          </li>
-        ))}
-      </ol>
-      {step === 0 ? <EngineStep onNext={next} /> : null}
-      {step === 1 ? <ControlPlaneStep onNext={next} onBack={back} /> : null}
-      {step === 2 ? <PortsStep profile={snapshot.profile} onNext={next} onBack={back} /> : null}
-      {step === 3 ? <LaunchStep onNext={next} onBack={back} /> : null}
-      {step === 4 ? <HeartbeatStep snapshot={snapshot} onFinish={() => void finish.run()} /> : null}
-      <ErrorNote error={finish.error} />
-    </main>
+    <div className="wizard-page" data-offline={offline || undefined}>
+      <main className="wizard card" aria-labelledby="wizard-h" inert={offline}>
+        <div className="brand">
+          <Logo size={32} />
+          <h1 id="wizard-h">{t('wizard.title')}</h1>
+        </div>
+        <Stepper steps={STEPS} current={step} />
+        <p className="muted small" aria-live="polite" data-testid="wizard-step">
+          {t('wizard.progress', { n: step + 1, total: STEPS.length, name: t(STEPS[step]!) })}
+        </p>
+        <h2 id="step-title" tabIndex={-1} className="step-title">
+          {t(STEPS[step]!)}
+        </h2>
+        {step === 0 ? <EngineStep onNext={() => go(1)} /> : null}
+        {step === 1 ? <ControlPlaneStep onNext={() => go(2)} onBack={() => go(0)} /> : null}
+        {step === 2 ? <PortsStep profile={snapshot.profile} onNext={() => go(3)} onBack={() => go(1)} /> : null}
+        {step === 3 ? <LaunchStep onNext={() => go(4)} onBack={() => go(2)} onPorts={() => go(PORTS_STEP)} /> : null}
+        {step === 4 ? <HeartbeatStep snapshot={snapshot} onFinish={() => void finish.run()} /> : null}
+        <ErrorNote error={finish.error} />
+      </main>
+    </div>
   );
 }

@@ -1,0 +1,77 @@
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { addProfileSchema, type ProfileView } from '../../../src/contract/ipc-contract.ts';
+import { t } from '../../../src/contract/i18n.ts';
+import { fieldsOfRemoteError, issuesByField, type FieldErrors } from '../common/field-errors.ts';
+import { ModuleSelect } from '../common/ModuleSelect.tsx';
+import { useApi } from '../hooks/api-context.ts';
+
+/** Adds a local or cloud profile; every field says what is wrong with it, before anything is sent. */
+export function AddProfileForm({ onAdded, defaultKind = 'cloud' }: { onAdded: (p: ProfileView) => void; defaultKind?: 'local' | 'cloud' }) {
+  const api = useApi();
+  const [kind, setKind] = useState<'local' | 'cloud'>(defaultKind);
+  const [name, setName] = useState('');
+  const [apiUrl, setApiUrl] = useState('');
+  const [token, setToken] = useState('');
+  const [module, setModule] = useState('auto');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const arg = kind === 'local' ? { name, kind, module } : { name, kind, apiUrl, token, module };
+    const parsed = addProfileSchema.safeParse(arg);
+    if (!parsed.success) return setErrors(issuesByField(parsed.error));
+    setErrors({});
+    setBusy(true);
+    try {
+      onAdded(await api.addProfile(parsed.data));
+      setName('');
+      setToken('');
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      // An existing profile is never replaced (its ports and image stay): the message belongs to the name.
+      setErrors(/already exists/.test(message) ? { name: message } : fieldsOfRemoteError(message));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const field = (id: string, label: string, key: string, input: ReactNode) => (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {input}
+      <span id={`${id}-msg`} className="field-error" data-testid={`error-${key}`}>
+        {errors[key] ?? ''}
+      </span>
+    </div>
+  );
+  return (
+    <form onSubmit={(e) => void submit(e)} noValidate>
+      <div className="grid-2 fields">
+        <div className="field">
+          <label htmlFor="add-kind">{t('settings.kind')}</label>
+          <select id="add-kind" value={kind} onChange={(e) => setKind(e.target.value as 'local' | 'cloud')}>
+            <option value="local">{t('settings.kindLocal')}</option>
+            <option value="cloud">{t('settings.kindCloud')}</option>
+          </select>
+        </div>
+        {field('add-name', t('cp.name'), 'name', <input id="add-name" value={name} onChange={(e) => setName(e.target.value)} aria-invalid={Boolean(errors.name)} aria-describedby="add-name-msg" spellCheck={false} />)}
+        {kind === 'cloud' ? (
+          <>
+            {field('add-url', t('cp.address'), 'apiUrl', <input id="add-url" value={apiUrl} onChange={(e) => setApiUrl(e.target.value)} aria-invalid={Boolean(errors.apiUrl)} aria-describedby="add-url-msg" placeholder="https://api.example.com" spellCheck={false} />)}
+            {field('add-token', t('cp.token'), 'token', <input id="add-token" type="password" value={token} onChange={(e) => setToken(e.target.value)} autoComplete="off" aria-invalid={Boolean(errors.token)} aria-describedby="add-token-msg" />)}
+          </>
+        ) : null}
+      </div>
+      <ModuleSelect id="add-module" value={module} onChange={setModule} />
+      {errors[''] ? (
+        <p className="callout callout-bad" role="alert">
+          {errors['']}
+        </p>
+      ) : null}
+      <div className="buttons">
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? t('common.working') : t('settings.addProfile')}
+        </button>
+      </div>
+    </form>
+  );
+}

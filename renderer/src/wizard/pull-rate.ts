@@ -1,0 +1,22 @@
+/** Download speed from byte counts over time: bytes per second over the last few seconds. */
+export class PullRate {
+  #samples: Array<{ at: number; bytes: number }> = [];
+  constructor(private readonly windowMs = 3000) {}
+
+  add(at: number, bytes: number): void {
+    this.#samples.push({ at, bytes });
+    while (this.#samples.length > 2 && at - this.#samples[0]!.at > this.windowMs) this.#samples.shift();
+  }
+
+  /** Bytes per second, or undefined before two samples some time apart. */
+  perSecond(): number | undefined {
+    const first = this.#samples[0];
+    const last = this.#samples[this.#samples.length - 1];
+    if (!first || !last || last.at - first.at < 200) return undefined;
+    return Math.max(0, ((last.bytes - first.bytes) * 1000) / (last.at - first.at));
+  }
+
+  reset(): void {
+    this.#samples = [];
+  }
+}
