@@ -1,6 +1,7 @@
-import { DEFAULT_ETCD_IMAGE, imageRefSchema } from '../../contract/ipc-contract.ts';
+import { DEFAULT_ETCD_IMAGE, imageRefSchema } from './etcd-image-ref.ts';
 
 export { DEFAULT_ETCD_IMAGE };
+
 export const ETCD_IMAGE_ENV = 'GATEWAY_TRAY_ETCD_IMAGE';
 
 /** The flag (`--etcd-image`) wins, then the environment, then the app setting, then the default. */
