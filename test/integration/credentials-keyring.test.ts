@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { chooseSecretStore } from '../../src/core/credentials/choose-secret-store.ts';
+import { FileSecretStore } from '../../src/core/credentials/file-secret-store.ts';
+import { openHomeSecretStore } from '../../src/core/credentials/home-secret-store.ts';
 import { KeyringSecretStore } from '../../src/core/credentials/keyring-secret-store.ts';
+import { ProfileStore } from '../../src/core/credentials/profile-store.ts';
 import { profileTokenKey } from '../../src/core/credentials/secret-store.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
@@ -111,6 +114,26 @@ describe('KeyringSecretStore with a real Secret Service', () => {
     await store.set('k', 'v');
     assert.deepEqual(existsSync(home) ? readdirSync(home) : [], []);
     await store.delete('k');
+  });
+
+  test("a home's first open records the keyring, moves an older encrypted file's tokens into it, and the CLI and app agree", async () => {
+    const home = join(root, 'home-d');
+    new ProfileStore({ home }).add({ name: 'team', kind: 'cloud', apiUrl: 'https://cp.example.com' });
+    // What an earlier version left: the token in the encrypted file, chosen while no keyring answered.
+    await new FileSecretStore({ home }).set(profileTokenKey('team'), 'from-the-file');
+    const cli = await openHomeSecretStore({ home, env, platform: 'linux' });
+    assert.equal(cli.record.backend, 'keyring');
+    assert.deepEqual(cli.migrated, ['team']);
+    assert.equal(await new KeyringSecretStore({ home, env }).get(profileTokenKey('team')), 'from-the-file');
+    assert.equal(await new FileSecretStore({ home }).get(profileTokenKey('team')), undefined, 'gone from the file');
+    // Later opens, with or without a keyring answering now, use what is recorded.
+    const app = await openHomeSecretStore({ home, env, platform: 'linux' });
+    assert.equal(app.store.backend().name, 'keyring');
+    assert.deepEqual(app.migrated, []);
+    const locked = await openHomeSecretStore({ home, env: { PATH: process.env.PATH, HOME: root, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' }, platform: 'linux' });
+    assert.equal(locked.store.backend().name, 'keyring', 'a keyring that stops answering is an error to fix, not a switch');
+    await assert.rejects(locked.store.get(profileTokenKey('team')), /unlock or start your keyring/);
+    await cli.store.delete(profileTokenKey('team'));
   });
 
   test('with the bus gone, operations fail with an error that says what to do', async () => {

@@ -199,7 +199,12 @@ describe('ProfileStore: files from elsewhere', () => {
   test('a file that breaks the schema is moved aside too, even mid-session, without clobbering an earlier one', () => {
     const store = new ProfileStore({ home, now: fixedNow });
     store.add({ name: 'work', kind: 'cloud', apiUrl: 'https://api.example.com' });
-    const bad = JSON.stringify({ version: 2, defaultProfile: 'gone', profiles: { local: { kind: 'local' } } });
+    // Every profile is sound but the frame is not (the default names no profile): the whole file goes.
+    const bad = JSON.stringify({
+      version: 2,
+      defaultProfile: 'gone',
+      profiles: { local: { kind: 'local', image: 'apache/apisix:3.13.0-debian', ports: { proxyHttp: 9080, proxyHttps: 9443, control: 9090, prometheus: 9091 }, options: { autoRenewCert: true } } },
+    });
     writeFileSync(settingsPath(), bad);
     assert.deepEqual(store.list().map((p) => p.name), ['local']);
     writeFileSync(settingsPath(), 'not json');

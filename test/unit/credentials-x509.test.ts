@@ -101,18 +101,18 @@ describe('keyMatchesCertificate', () => {
 
 describe('needsRenewal', () => {
   const notBefore = new Date('2026-01-01T00:00:00Z');
-  const notAfter = new Date('2026-01-31T00:00:00Z'); // 30 days: renew in the last 10
+  const notAfter = new Date('2026-01-31T00:00:00Z'); // 30 days, 5 minutes of them a backdate: renew in the last third of the rest
   const cert = { notBefore, notAfter };
   const at = (iso: string) => new Date(iso);
 
   test('false while more than a third of the lifetime is left', () => {
     assert.equal(needsRenewal(cert, notBefore), false);
-    assert.equal(needsRenewal(cert, at('2026-01-20T23:59:59Z')), false);
-    assert.equal(needsRenewal(cert, at('2026-01-21T00:00:00Z')), false, 'exactly a third left is not under a third');
+    assert.equal(needsRenewal(cert, at('2026-01-21T00:01:39Z')), false);
+    assert.equal(needsRenewal(cert, at('2026-01-21T00:01:40Z')), false, 'exactly a third left is not under a third');
   });
 
   test('true once under a third is left, and when expired', () => {
-    assert.equal(needsRenewal(cert, at('2026-01-21T00:00:01Z')), true);
+    assert.equal(needsRenewal(cert, at('2026-01-21T00:01:41Z')), true);
     assert.equal(needsRenewal(cert, at('2026-01-30T23:59:59Z')), true);
     assert.equal(needsRenewal(cert, notAfter), true);
     assert.equal(needsRenewal(cert, at('2027-01-01T00:00:00Z')), true);
@@ -123,7 +123,16 @@ describe('needsRenewal', () => {
   });
 
   test('renewalDueAt is where the window opens', () => {
-    assert.equal(renewalDueAt(cert).toISOString(), '2026-01-21T00:00:00.000Z');
+    assert.equal(renewalDueAt(cert).toISOString(), '2026-01-21T00:01:40.000Z');
+  });
+
+  test("a short certificate with the control plane's 5-minute backdate is not due as soon as it is issued", () => {
+    const issued = new Date('2026-01-01T00:05:00Z');
+    const short = { notBefore: new Date('2026-01-01T00:00:00Z'), notAfter: new Date('2026-01-01T00:07:00Z') }; // 2 minutes, backdated 5
+    assert.equal(needsRenewal(short, issued), false);
+    // Half the span (3.5 min) is set aside as backdate at most; a third of the remaining 3.5 min is 70 s.
+    assert.equal(renewalDueAt(short).toISOString(), '2026-01-01T00:05:50.000Z');
+    assert.equal(needsRenewal(short, new Date('2026-01-01T00:05:51Z')), true);
   });
 
   test('on real certificates: the fresh leaf is fine, the expired one is due', () => {

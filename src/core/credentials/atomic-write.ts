@@ -15,6 +15,34 @@ export function ensureDir(dir: string, mode: number = PRIVATE_DIR_MODE): void {
   chmodSync(dir, mode);
 }
 
+const PLAIN: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOENT: 'no such folder',
+};
+
+/** A failed write that names its file in plain words; `code` stays Node's, for callers that branch on it. */
+export class FileWriteError extends Error {
+  override name = 'FileWriteError';
+  readonly code: string | undefined;
+  readonly path: string;
+
+  constructor(path: string, cause: unknown) {
+    const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+    const plain = code ? PLAIN[code] : undefined;
+    super(plain ? `${plain} (${path})` : `could not write ${path}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.code = code;
+    this.path = path;
+  }
+}
+
+function named(path: string, error: unknown): unknown {
+  return error instanceof FileWriteError ? error : new FileWriteError(path, error);
+}
+
 function tempPathFor(path: string): string {
   // Same folder as the target, so the final rename never crosses a file system.
   return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
@@ -22,7 +50,12 @@ function tempPathFor(path: string): string {
 
 function writeTemp(path: string, data: string | Uint8Array, mode: number): string {
   const temp = tempPathFor(path);
-  const fd = openSync(temp, 'wx', mode);
+  let fd: number;
+  try {
+    fd = openSync(temp, 'wx', mode);
+  } catch (error) {
+    throw named(path, error);
+  }
   try {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     let offset = 0;
@@ -33,9 +66,15 @@ function writeTemp(path: string, data: string | Uint8Array, mode: number): strin
   } catch (error) {
     closeSync(fd);
     rmSync(temp, { force: true });
-    throw error;
+    throw named(path, error);
   }
-  closeSync(fd);
+  try {
+    closeSync(fd);
+  } catch (error) {
+    // Some file systems report a full disk only when the file is closed.
+    rmSync(temp, { force: true });
+    throw named(path, error);
+  }
   return temp;
 }
 
@@ -62,7 +101,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode: n
     renameSync(temp, path);
   } catch (error) {
     rmSync(temp, { force: true });
-    throw error;
+    throw named(path, error);
   }
   syncDir(dirname(path));
 }
@@ -78,7 +117,7 @@ export function createFileAtomic(path: string, data: string | Uint8Array, mode: 
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    throw named(path, error);
   } finally {
     rmSync(temp, { force: true });
     syncDir(dirname(path));

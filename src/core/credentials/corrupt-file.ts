@@ -5,7 +5,8 @@ import { existsSync, renameSync } from 'node:fs';
  * so whatever it held can still be recovered by hand.
  */
 export interface CredentialNotice {
-  kind: 'corrupt-file';
+  /** A whole file moved aside, or one profile of settings.json set aside in a side file. */
+  kind: 'corrupt-file' | 'profile-set-aside';
   /** The path the app reads. */
   file: string;
   /** Where the unreadable file now is. */

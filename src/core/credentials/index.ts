@@ -1,5 +1,5 @@
 /** Profiles, secrets and TLS bundles: where Gateway Tray keeps what identifies and authenticates it. */
-export { writeFileAtomic, createFileAtomic, ensureDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, PUBLIC_FILE_MODE } from './atomic-write.ts';
+export { writeFileAtomic, createFileAtomic, FileWriteError, ensureDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, PUBLIC_FILE_MODE } from './atomic-write.ts';
 export { moveAside, type CredentialNotice } from './corrupt-file.ts';
 export {
   SETTINGS_VERSION,

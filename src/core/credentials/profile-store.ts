@@ -62,6 +62,7 @@ export class ProfileStore {
   readonly #now: () => Date;
   readonly #conf: Conf<Settings>;
   readonly #notices: CredentialNotice[] = [];
+  readonly #listeners = new Set<() => void>();
 
   constructor(options: ProfileStoreOptions = {}) {
     this.#home = options.home ?? gatewayTrayHome();
@@ -182,7 +183,8 @@ export class ProfileStore {
 
   /** Called after any change to the file made through conf in this process. */
   onDidChange(callback: () => void): () => void {
-    return this.#conf.onDidAnyChange(() => callback());
+    this.#listeners.add(callback);
+    return () => this.#listeners.delete(callback);
   }
 
   #checkProfile(name: string, candidate: unknown): StoredProfile {
@@ -228,6 +230,8 @@ export class ProfileStore {
   #write(next: Settings): void {
     const parsed = settingsSchema.safeParse(next);
     if (!parsed.success) throw new ProfileError(`Refusing to save settings: ${describeIssues(parsed.error)}.`);
-    this.#conf.store = parsed.data;
+    // Our own atomic write rather than conf's: on a full disk it removes its temp file and names the file.
+    writeFileAtomic(this.path, `${JSON.stringify(parsed.data, null, '\t')}\n`, PRIVATE_FILE_MODE);
+    for (const listener of this.#listeners) listener();
   }
 }

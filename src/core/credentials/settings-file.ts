@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { PRIVATE_FILE_MODE, writeFileAtomic } from './atomic-write.ts';
 import { moveAside, type CredentialNotice } from './corrupt-file.ts';
 import { SettingsFormatError, migrateSettings } from './profile-migrations.ts';
+import { salvageProfiles } from './profile-salvage.ts';
 import { initialSettings, SETTINGS_VERSION, type Settings } from './profile-schema.ts';
 
 export interface LoadedSettings {
@@ -44,8 +45,15 @@ export function loadSettingsFile(path: string, now: Date = new Date()): LoadedSe
     writeFileAtomic(backup, text, PRIVATE_FILE_MODE);
     return { settings, changed: true, notices: [], backup };
   } catch (error) {
-    if (error instanceof SettingsFormatError) return reset(path, error.message, now);
-    throw error;
+    if (!(error instanceof SettingsFormatError)) throw error;
+    // One bad profile must not cost the others: set aside only what is bad, when the frame allows it.
+    const salvaged = salvageProfiles(raw, path, now);
+    if (salvaged) {
+      const fromVersion = (raw as { version: number }).version;
+      if (fromVersion !== SETTINGS_VERSION) writeFileAtomic(`${path}.v${fromVersion}.bak`, text, PRIVATE_FILE_MODE);
+      return { settings: salvaged.settings, changed: true, notices: salvaged.notices };
+    }
+    return reset(path, error.message, now);
   }
 }
 

@@ -89,20 +89,31 @@ export function keyMatchesCertificate(keyPem: string, certPem: string): boolean 
 }
 
 /**
+ * Control planes backdate notBefore against clock skew (Gateway Tray's by 5 minutes). That is not life
+ * the certificate was issued for: counted in, a 2-minute certificate would be "due" from the moment it
+ * is issued, and renewed in a loop. Up to 5 minutes of it (never more than half the span) are left out.
+ */
+const BACKDATE_ALLOWANCE_MS = 5 * 60_000;
+
+function lifeOf(cert: Pick<CertificateInfo, 'notBefore' | 'notAfter'>): { start: number; end: number } {
+  const notBefore = cert.notBefore.getTime();
+  const end = cert.notAfter.getTime();
+  return { start: notBefore + Math.min(BACKDATE_ALLOWANCE_MS, Math.max(0, (end - notBefore) / 2)), end };
+}
+
+/**
  * True when under a third of the certificate's lifetime is left, or it is expired or not yet valid.
  * A third leaves room for a laptop that sleeps through a few renewal attempts.
  */
 export function needsRenewal(cert: Pick<CertificateInfo, 'notBefore' | 'notAfter'>, now: Date = new Date()): boolean {
-  const start = cert.notBefore.getTime();
-  const end = cert.notAfter.getTime();
   const at = now.getTime();
-  if (end <= start || at < start || at >= end) return true;
+  if (cert.notAfter.getTime() <= cert.notBefore.getTime() || at < cert.notBefore.getTime() || at >= cert.notAfter.getTime()) return true;
+  const { start, end } = lifeOf(cert);
   return end - at < (end - start) / 3;
 }
 
 /** The moment needsRenewal turns true (given a valid clock), for scheduling the next renewal. */
 export function renewalDueAt(cert: Pick<CertificateInfo, 'notBefore' | 'notAfter'>): Date {
-  const start = cert.notBefore.getTime();
-  const end = cert.notAfter.getTime();
+  const { start, end } = lifeOf(cert);
   return new Date(end - (end - start) / 3);
 }
