@@ -3,7 +3,6 @@
  * hands both to the shell. Every decision lives in src/shell's pure modules, tested under plain Node.
  */
 import { app, protocol, safeStorage } from 'electron';
-import { chooseSecretStore } from './core/credentials/choose-secret-store.ts';
 import { redactSecrets } from './core/log/redact.ts';
 import { createAppService } from './core/app/app-service.ts';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES } from './shell/app-url.ts';
@@ -29,9 +28,8 @@ async function start(): Promise<void> {
   // variable from process.env itself, so it is set on this process (a user's own value wins).
   if (app.isPackaged && !process.env.GATEWAY_TRAY_AGENT_DIR) process.env.GATEWAY_TRAY_AGENT_DIR = paths.agentDir;
   const env = process.env;
-  const { store, skipped } = await chooseSecretStore({ safeStorage, env });
-  for (const why of skipped) log(why);
-  const service = await createAppService({ transport: 'electron', secrets: store, env, log });
+  // The home's own secret store, shared with the CLI; safeStorage only lets old app tokens be moved into it.
+  const service = await createAppService({ transport: 'electron', safeStorage, env, log });
   const watcher = process.platform === 'linux' ? await probeStatusNotifierWatcher(env) : undefined;
   const trayAvailable = trayHostAvailable({ platform: process.platform, override: env.GATEWAY_TRAY_TRAY, ...(watcher ? { watcher } : {}) });
 

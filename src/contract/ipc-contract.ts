@@ -10,13 +10,18 @@
 import { z } from 'zod';
 import type { GatewayStatus } from '../core/status/gateway-status.ts';
 import { moduleSettingSchema, type ModuleKind } from '../core/module/module-setting.ts';
+import { imageRefSchema } from '../core/gateway/etcd-image-ref.ts';
 
 /** The module setting's rules, for the renderer to check a URL as it is typed (the core checks again). */
 export { MODULE_KEYWORDS, moduleSettingSchema } from '../core/module/module-setting.ts';
 
 // ---------------------------------------------------------------------------------------------- shapes
 
-const port = z.number().int().min(1).max(65535);
+const PORT_MESSAGE = 'a port is a whole number from 1 to 65535';
+const port = z.number({ error: PORT_MESSAGE }).int(PORT_MESSAGE).min(1, PORT_MESSAGE).max(65535, PORT_MESSAGE);
+/** Messages say what to type, field by field (the UI shows them beside the field). */
+const apiUrlSchema = z.url({ error: 'a control-plane address is a URL such as https://cp.example.com' }).max(2048);
+const tokenSchema = z.string({ error: 'paste the access token' }).min(1, 'paste the access token').max(8192, 'an access token is at most 8192 characters');
 const profileName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'a profile name is 1 to 32 lowercase letters, digits and "-"');
 /** A Docker image reference; the core checks the full grammar again before it is stored. */
 const image = z.string().min(1).max(255).regex(/^[A-Za-z0-9][A-Za-z0-9._:/@-]*$/, 'an image is a Docker reference such as apache/apisix:3.13.0-debian');
@@ -34,16 +39,8 @@ export type NotificationKind = z.infer<typeof notificationKindSchema>;
 export const NOTIFICATION_KINDS = notificationKindSchema.options;
 
 /** App preferences (not profiles): what the Settings page edits besides profiles. */
-/** The etcd image when no etcd binary is installed and the user chose none (a setting overrides it). */
-export const DEFAULT_ETCD_IMAGE = 'quay.io/coreos/etcd:v3.5.21';
-
-/** A container image reference ([registry/]name[:tag][@digest]); Docker has the last word when it pulls. */
-export const imageRefSchema = z
-  .string()
-  .trim()
-  .max(512)
-  .regex(/^[a-z0-9][a-z0-9._\-/:]*(@sha256:[a-f0-9]{64})?$/i, 'an image reference looks like quay.io/coreos/etcd:v3.5.21')
-  .refine((v) => !v.includes('//'), 'an image reference has no "//"');
+// Defined in the lower core, which must not import the contract (ARCHITECTURE.md).
+export { DEFAULT_ETCD_IMAGE, imageRefSchema } from '../core/gateway/etcd-image-ref.ts';
 
 export const appSettingsSchema = z
   .object({
@@ -96,9 +93,9 @@ export const addProfileSchema = z.discriminatedUnion('kind', [
     .object({
       name: profileName,
       kind: z.literal('cloud'),
-      apiUrl: z.url().max(2048),
+      apiUrl: apiUrlSchema,
       /** Goes to the secret store, never into settings, logs or events. */
-      token: z.string().min(1).max(8192),
+      token: tokenSchema,
       image: image.optional(),
       ports: portsInput.optional(),
       /** auto, open-agent, api7 or a module tarball URL (src/core/module/module-setting.ts). */
@@ -113,8 +110,8 @@ export const updateProfileSchema = z
     name: profileName,
     image: image.optional(),
     ports: portsInput.optional(),
-    apiUrl: z.url().max(2048).optional(),
-    token: z.string().min(1).max(8192).optional(),
+    apiUrl: apiUrlSchema.optional(),
+    token: tokenSchema.optional(),
     module: moduleSettingSchema.optional(),
   })
   .strict();
@@ -125,8 +122,13 @@ export type UpdateProfileArg = z.infer<typeof updateProfileSchema>;
 export interface StatusSnapshot {
   status: GatewayStatus;
   profile: ProfileView;
-  /** The gateway's proxy URL on this machine, e.g. http://127.0.0.1:9080. */
+  /** The gateway's proxy URL on this machine, e.g. http://127.0.0.1:9080: the running container's published port, else the saved one. */
   gatewayUrl: string;
+  /**
+   * The host ports the running container really publishes (absent when none runs). They differ from
+   * `profile.ports` after an edit: saved ports apply at the next launch.
+   */
+  publishedPorts?: Partial<Record<'http' | 'https' | 'control' | 'prometheus', number>>;
   /** A launch in progress, with its latest stage. */
   launching?: LaunchProgressEvent;
   /** The last launch failed: what and at which stage, so the wizard can offer a retry. */
@@ -194,6 +196,14 @@ export interface RouteView {
   removing?: boolean;
 }
 
+export interface RouteProbeView {
+  status?: number;
+  /** The gateway answered 502, 503 or 504: the upstream cannot be reached from the container. */
+  upstreamFails: boolean;
+  problem?: string;
+  at: string;
+}
+
 export interface LogLineView {
   stream: 'stdout' | 'stderr';
   line: string;
@@ -209,7 +219,17 @@ export interface ApiCallsPoint {
   at: string;
   /** Requests counted between this heartbeat and the previous one. */
   calls: number;
+  /** Of those, how many per HTTP status code, when the control plane keeps them. */
+  byStatus?: Record<string, number>;
 }
+
+/** Where one port stands (checkPorts); `suggestion` is a free port to take instead of one in use. */
+export type PortReportView = ({ state: 'free' } | { state: 'own' } | { state: 'profile'; profile: string } | { state: 'process' }) & { port: number; suggestion?: number };
+export type PortRoleName = keyof ProfileView['ports'];
+
+export const checkPortsSchema = z
+  .object({ name: profileName, ports: z.object({ proxyHttp: port, proxyHttps: port, control: port, prometheus: port }).strict() })
+  .strict();
 
 export interface AppInfo {
   version: string;
@@ -234,17 +254,26 @@ export const INVOKES = {
   refreshStatus: invoke<StatusSnapshot>()(noArgs),
   checkEngine: invoke<EngineCheck>()(noArgs),
   launch: invoke<LaunchOutcome>()(z.object({ image: image.optional() }).strict().optional()),
+  /** Aborts the launch under way; what it had made is rolled back. False when no launch was running. */
+  cancelLaunch: invoke<{ cancelled: boolean }>()(noArgs),
   stop: invoke<{ stopped: string[] }>()(noArgs),
   restart: invoke<{ containerId: string }>()(noArgs),
   renewCertificate: invoke<{ notAfter: string; restarted: boolean }>()(noArgs),
   listProfiles: invoke<ProfileView[]>()(noArgs),
   addProfile: invoke<ProfileView>()(addProfileSchema),
   updateProfile: invoke<ProfileView>()(updateProfileSchema),
-  removeProfile: invoke<{ defaultProfile: string }>()(z.object({ name: profileName }).strict()),
+  /** A new token for an existing cloud profile (revoked, or lost with a damaged secrets file); checked before it is kept. */
+  setProfileToken: invoke<ProfileView>()(z.object({ name: profileName, token: tokenSchema }).strict()),
+  /** Refuses while the profile's gateway runs, unless `stopGateway` says to stop and remove it first. */
+  removeProfile: invoke<{ defaultProfile: string; removedContainers: number }>()(z.object({ name: profileName, stopGateway: z.boolean().optional() }).strict()),
+  /** Each port's state (free, this profile's gateway, another profile's running gateway, another process), with a free one to take instead. */
+  checkPorts: invoke<Record<PortRoleName, PortReportView>>()(checkPortsSchema),
   useProfile: invoke<ProfileView>()(z.object({ name: profileName }).strict()),
   listRoutes: invoke<RouteView[]>()(noArgs),
   putRoute: invoke<RouteView>()(routeInputSchema),
   deleteRoute: invoke<{ id: string }>()(z.object({ id: routeId }).strict()),
+  /** One request through the gateway to the route's path: does its upstream answer? */
+  probeRoute: invoke<RouteProbeView>()(z.object({ path: routeInputSchema.shape.path }).strict()),
   tailLogs: invoke<LogLineView[]>()(z.object({ lines: z.number().int().min(1).max(5000) }).strict()),
   followLogs: invoke<{ followId: string }>()(z.object({ tail: z.number().int().min(0).max(5000) }).strict()),
   unfollowLogs: invoke<{ stopped: boolean }>()(z.object({ followId: z.string().regex(/^[a-z0-9-]{1,64}$/) }).strict()),
@@ -310,7 +339,10 @@ export function isEventName(name: unknown): name is EventName {
 export interface ErrorInfo {
   name: string;
   message: string;
+  /** Where it failed (a launch stage) or the contract's own code. */
   code?: string;
+  /** Why, as a stable reason code (README, "Exit codes"): port-in-use, token-refused, … */
+  reason?: string;
 }
 
 export type Envelope<R> = { ok: true; value: R } | { ok: false; error: ErrorInfo };
@@ -329,17 +361,20 @@ export class ContractError extends Error {
 /** An error rebuilt on the receiving side of the envelope. */
 export class RemoteError extends Error {
   readonly code: string | undefined;
+  readonly reason: string | undefined;
   constructor(info: ErrorInfo) {
     super(info.message);
     this.name = info.name;
     this.code = info.code;
+    this.reason = info.reason;
   }
 }
 
 export function toErrorInfo(err: unknown): ErrorInfo {
   if (err instanceof Error) {
     const code = (err as { code?: unknown; stage?: unknown }).code ?? (err as { stage?: unknown }).stage;
-    return { name: err.name || 'Error', message: err.message, ...(typeof code === 'string' ? { code } : {}) };
+    const reason = (err as { reason?: unknown }).reason;
+    return { name: err.name || 'Error', message: err.message, ...(typeof code === 'string' ? { code } : {}), ...(typeof reason === 'string' ? { reason } : {}) };
   }
   return { name: 'Error', message: String(err) };
 }
@@ -349,7 +384,7 @@ export const errorEnvelope = (err: unknown): Envelope<never> => ({ ok: false, er
 
 const envelopeSchema = z.union([
   z.object({ ok: z.literal(true), value: z.unknown() }),
-  z.object({ ok: z.literal(false), error: z.object({ name: z.string(), message: z.string(), code: z.string().optional() }) }),
+  z.object({ ok: z.literal(false), error: z.object({ name: z.string(), message: z.string(), code: z.string().optional(), reason: z.string().optional() }) }),
 ]);
 
 /** Unwraps an envelope: the value, or the error rebuilt as an Error (thrown). */

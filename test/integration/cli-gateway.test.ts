@@ -160,8 +160,9 @@ test('with `gateway-tray control-plane` running: launch, status --json healthy, 
 
   const doctor = await cli(home, ['doctor', '--json']);
   const checks = (JSON.parse(doctor.stdout) as { checks: Array<{ id: string; status: string }> }).checks;
-  assert.deepEqual(checks.map((c) => c.id), ['engine', 'socket-source', 'ports', 'image', 'control-plane', 'certificate', 'clock-skew', 'secret-store']);
-  for (const id of ['engine', 'ports', 'image', 'control-plane', 'certificate', 'clock-skew']) {
+  assert.deepEqual(checks.map((c) => c.id), ['engine', 'socket-source', 'ports', 'image', 'control-plane', 'config-centre', 'certificate', 'gateway', 'clock-skew', 'secret-store']);
+  assert.equal(checks.find((c) => c.id === 'gateway')?.status, 'skip', 'a stopped gateway is not a failure');
+  for (const id of ['engine', 'ports', 'image', 'control-plane', 'config-centre', 'certificate', 'clock-skew']) {
     assert.equal(checks.find((c) => c.id === id)?.status, 'ok', `${id}: ${doctor.stdout}`);
   }
 });
@@ -188,7 +189,7 @@ test('a cloud token goes to the secret store, never in plain text under GATEWAY_
   assert.equal(refused.code, 2);
   assert.match(refused.stderr, /never pass a token as a flag/);
   const bad = await cli(home, ['profiles', 'add', 'team', '--cloud', '--url', `http://127.0.0.1:${apiPort}`, '--token-stdin'], { stdin: 'wrong-token\n' });
-  assert.equal(bad.code, 1);
+  assert.equal(bad.code, 21, 'the exit code of token-refused (README, "Exit codes")');
   assert.match(bad.stderr, /did not accept the token/);
   const added = await cli(home, ['profiles', 'add', 'team', '--cloud', '--url', `http://127.0.0.1:${apiPort}`, '--token-stdin'], { stdin: `${token}\n` });
   assert.equal(added.code, 0, added.stderr);

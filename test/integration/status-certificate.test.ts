@@ -18,8 +18,9 @@ let w: LaunchWorld;
 let watcher: StatusWatcher;
 
 before(async () => {
-  // 2 minutes of life plus the 5-minute backdate: under a third of the span is left from the start.
-  w = await startLaunchWorld('status-cert', { clientCertLifetimeMs: 120_000 });
+  // 1 minute of life plus the 5-minute backdate, of which 3 minutes count as backdate (at most half the
+  // span): its renewal window, the last 60 s, opens a second after it is issued.
+  w = await startLaunchWorld('status-cert', { clientCertLifetimeMs: 60_000 });
   watcher = new StatusWatcher({ engine: w.engine, home: w.home, profile: 'local', client: w.h.client, pollMs: 1000, instancePollMs: 1000, certificatePollMs: 1000 });
   watcher.start();
 });

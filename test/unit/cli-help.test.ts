@@ -26,3 +26,19 @@ test('GATEWAY_TRAY_HOME overrides the data folder', () => {
   assert.equal(gatewayTrayHome({ GATEWAY_TRAY_HOME: '/tmp/x' }), '/tmp/x');
   assert.match(gatewayTrayHome({}), /\.gateway-tray$/);
 });
+
+test('each command loads on demand, with the name and summary that --help lists', async () => {
+  const { commands } = await import('../../src/cli/commands/index.ts');
+  for (const entry of commands) {
+    const command = await entry.load();
+    assert.equal(command.name, entry.name);
+    assert.equal(command.summary, entry.summary, `the summary of '${entry.name}' in commands/index.ts differs from its own`);
+    assert.match(command.usage, new RegExp(`gateway-tray ${entry.name}`));
+  }
+});
+
+test('a command --help prints its usage', async () => {
+  const io = captureIO();
+  assert.equal(await runCli(['launch', '--help'], io), 0);
+  assert.match(io.stdout(), /Usage: gateway-tray launch/);
+});

@@ -45,6 +45,8 @@ test('the spec mounts config, id and agent read-only, labels the instance and it
     '/opt/gt/assets/agent:/cloud_lua_module:ro',
   ]);
   assert.deepEqual(req.HostConfig?.ExtraHosts, ['host.docker.internal:host-gateway']);
+  // Back after a Docker restart or a reboot, but a stop by the app stays a stop.
+  assert.deepEqual(req.HostConfig?.RestartPolicy, { Name: 'unless-stopped' });
   assert.equal(req.Labels?.['io.gateway-tray.instance-id'], ID);
   assert.equal(req.Labels?.['io.gateway-tray.instance-name'], 'default');
   assert.equal(req.Labels?.['io.gateway-tray.test-run'], 'x');

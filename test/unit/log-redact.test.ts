@@ -21,7 +21,7 @@ test('a truncated PEM block is still hidden, and text without secrets is unchang
 });
 
 test("a command's failure is printed without the secret it carried", async () => {
-  commands.push({ name: 'leaky', summary: '', usage: '', run: async () => Promise.reject(new Error(`the server said: Bearer ${JWT}`)) });
+  commands.push({ name: 'leaky', summary: '', load: async () => ({ name: 'leaky', summary: '', usage: '', run: async () => Promise.reject(new Error(`the server said: Bearer ${JWT}`)) }) });
   try {
     const io = captureIO();
     assert.equal(await runCli(['leaky'], io), 1);

@@ -53,7 +53,7 @@ test("the container's module is in the status; API7's module, which writes no st
 test('docker down is an error with a start-docker action, whatever else is known', () => {
   const s = deriveStatus(inputs({ engine: { ready: false, reason: 'Docker is not running' } }));
   assert.equal(s.state, 'error');
-  assert.deepEqual(s.reasons[0], { code: 'engine-unavailable', message: 'Docker is not running', action: 'start-docker' });
+  assert.deepEqual(s.reasons[0], { code: 'engine-unavailable', message: 'Docker is not running', action: 'start-docker', reason: 'engine-unavailable' });
 });
 
 test('no container is stopped; an exited one is stopped; a crash is an error', () => {
@@ -87,7 +87,55 @@ test('Lost Connection on the control plane is lost; Only Heartbeats is degraded'
   assert.equal(deriveStatus(inputs({ instance: { status: 'Offline' } })).state, 'lost');
   const oh = deriveStatus(inputs({ instance: { status: 'Only Heartbeats' } }));
   assert.equal(oh.state, 'degraded');
-  assert.equal(oh.reasons[0]?.code, 'config-channel-down');
+  assert.equal(oh.reasons[0]?.code, 'config-centre-down');
+  assert.equal(oh.reasons[0]?.reason, 'config-centre-down');
+  assert.equal(oh.reasons[0]?.action, 'launch', 'etcd down has an action: launch restarts the config centre');
+});
+
+test('an Error with an exited container offers Launch (it recreates the container), also after docker kill', () => {
+  for (const exitCode of [1, 137]) {
+    const s = deriveStatus(inputs({ container: { id: 'c1', state: 'exited', exitCode } }));
+    assert.equal(s.state, 'error');
+    assert.equal(s.containerState, 'exited', 'the snapshot says the container is not running');
+    assert.equal(s.reasons[0]?.action, 'launch');
+    assert.equal(s.reasons[0]?.reason, 'gateway-exited');
+  }
+  assert.equal(deriveStatus(inputs({ container: { id: 'c1', state: 'exited', exitCode: 137, oomKilled: true } })).reasons[0]?.action, 'launch');
+});
+
+test('a gateway that Docker keeps restarting after a failed exit is an Error with Launch, not Starting for ever', () => {
+  const loop = deriveStatus(inputs({ container: { id: 'c1', state: 'restarting', exitCode: 1 } }));
+  assert.equal(loop.state, 'error');
+  assert.equal(loop.reasons[0]?.code, 'crash-loop');
+  assert.equal(loop.reasons[0]?.action, 'launch');
+  assert.equal(deriveStatus(inputs({ container: { id: 'c1', state: 'restarting', exitCode: 0 } })).state, 'starting');
+});
+
+test('each control-plane problem reads differently, with its own action, and never claims heartbeats it does not know', () => {
+  const beating = agent({ last_success_at: iso(2_000) });
+  const read = (reason: 'token-refused' | 'token-missing' | 'control-plane-down' | 'control-plane-unreachable', a = beating) =>
+    deriveStatus(inputs({ instance: 'unreachable', controlPlaneProblem: { reason, detail: 'x' }, agent: a })).reasons[0]!;
+  const refused = read('token-refused');
+  const missing = read('token-missing');
+  const down = read('control-plane-down');
+  const slow = read('control-plane-unreachable');
+  assert.deepEqual([refused.code, missing.code, down.code, slow.code], ['token-refused', 'token-missing', 'control-plane-down', 'control-plane-unanswered']);
+  assert.deepEqual([refused.reason, missing.reason, down.reason, slow.reason], ['token-refused', 'token-missing', 'control-plane-down', 'control-plane-unreachable']);
+  assert.equal(new Set([refused.message, missing.message, down.message, slow.message]).size, 4, 'four messages');
+  assert.match(refused.message, /set-token local --token-stdin/);
+  assert.equal(down.action, 'launch');
+  assert.match(slow.message, /still heartbeating/);
+  // Failing heartbeats: not "still heartbeating".
+  const failing = read('control-plane-down', agent({ last_success_at: iso(12_000), consecutive_failures: 4, last_error: 'connection refused' }));
+  assert.doesNotMatch(failing.message, /still heartbeating/);
+  assert.match(failing.message, /heartbeats fail too: connection refused/);
+  // The agent's file not read yet: no claim either way.
+  assert.doesNotMatch(deriveStatus(inputs({ instance: 'unreachable', agent: undefined })).reasons[0]!.message, /still heartbeating/);
+  // Lost with a dead control plane: launch (which starts the local one), with the reason kept.
+  const lost = deriveStatus(inputs({ instance: 'unreachable', controlPlaneProblem: { reason: 'control-plane-down', detail: 'x' }, agent: agent({ last_success_at: iso(45_000), consecutive_failures: 9 }) }));
+  assert.equal(lost.state, 'lost');
+  assert.equal(lost.reasons[0]?.reason, 'control-plane-down');
+  assert.equal(lost.reasons[0]?.action, 'launch');
 });
 
 test('a control plane that does not answer: degraded while beats succeed, lost once they stop', () => {

@@ -7,7 +7,8 @@ import { PROFILE_FLAG, parseFlags } from '../flags.ts';
 const usage = `Usage: gateway-tray doctor [options]
 
 Runs small checks and says how to fix what is wrong: Docker engine, which socket was chosen, host
-ports, gateway image, control plane reachable, certificate, clock skew, and where secrets are kept.
+ports, gateway image, control plane reachable, its config centre (etcd, as the gateway reaches it),
+certificate, the gateway's own heartbeat and its age, clock skew, and where secrets are kept.
 
 Options:
   -p, --profile NAME   profile (default: the default profile)
@@ -29,6 +30,7 @@ export const doctorCommand: CliCommand = {
       engine: session.engine,
       discovery: session.discovery,
       env: io.env,
+      secrets: session.secrets,
       ...(session.client ? { client: session.client } : {}),
       ...(session.controlPlaneProblem ? { controlPlaneProblem: session.controlPlaneProblem } : {}),
       ...(session.apiUrl ? { apiUrl: session.apiUrl } : {}),

@@ -5,6 +5,7 @@ import { gatewayTrayHome } from '../../core/config/home.ts';
 import { launchGateway } from '../../core/gateway/launch.ts';
 import { openSession } from '../../core/gateway/session.ts';
 import type { LaunchResult } from '../../core/gateway/types.ts';
+import { publishedGatewayPorts } from '../../core/app/published-ports.ts';
 import type { CliCommand } from '../command.ts';
 import { parseEtcdImage, parseEtcdUrl } from '../etcd-flag.ts';
 import { resolveEtcdImage } from '../../core/gateway/etcd-image.ts';
@@ -26,10 +27,19 @@ Options:
                        Docker container)
   --etcd-image REF     the image of that etcd container (default: $GATEWAY_TRAY_ETCD_IMAGE, else the
                        desktop app's etcd-image setting, else quay.io/coreos/etcd:v3.5.21)
+  --recreate           replace a running gateway instead of adopting it (to apply --image, say)
   --expose             publish the proxy ports (9080, 9443) on all interfaces instead of 127.0.0.1
   --timeout SECONDS    how long to wait for registration (default 60)
   --json               print the result as JSON (progress still goes to stderr)
   -q, --quiet          no progress`;
+
+/** What an adopted gateway does not honour: the image asked for, when the running one has another. */
+export function adoptionNotes(result: Pick<LaunchResult, 'adopted' | 'image'>, asked: string | undefined, saved: string): string[] {
+  if (!result.adopted) return [];
+  const wanted = asked ?? saved;
+  if (wanted === result.image) return [];
+  return [`The running gateway uses ${result.image}, not ${wanted}: it was adopted as it is. To run ${wanted}, stop it ('gateway-tray stop') and launch again.`];
+}
 
 export function moduleText(module: LaunchResult['module']): string {
   if (module === 'api7') return "API7's Cloud Lua Module (api7)";
@@ -46,10 +56,11 @@ export const launchCommand: CliCommand = {
   name: 'launch',
   summary: 'Launch the gateway and wait until it is registered',
   usage,
+  cancellable: true,
   async run(args, io) {
     const { values } = parseFlags(
       args,
-      { ...PROFILE_FLAG, image: { type: 'string' }, etcd: { type: 'string' }, 'etcd-image': { type: 'string' }, expose: { type: 'boolean' }, timeout: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } },
+      { ...PROFILE_FLAG, image: { type: 'string' }, etcd: { type: 'string' }, 'etcd-image': { type: 'string' }, expose: { type: 'boolean' }, recreate: { type: 'boolean' }, timeout: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } },
       usage,
     );
     const timeout = positiveInt('--timeout', values.timeout);
@@ -77,7 +88,9 @@ export const launchCommand: CliCommand = {
       const result = await launchGateway(session.context(), {
         ...(values.image ? { image: values.image } : {}),
         ...(values.expose ? { proxyBindAddress: '0.0.0.0' } : {}),
+        ...(values.recreate ? { recreate: true } : {}),
         ...(timeout ? { registerTimeoutMs: timeout * 1000 } : {}),
+        ...(io.signal ? { signal: io.signal } : {}),
         onProgress: (p) => progress.update(p),
       });
       progress.finish();
@@ -85,9 +98,11 @@ export const launchCommand: CliCommand = {
         io.out(JSON.stringify({ profile: session.profile.name, ...result }, null, 2));
       } else {
         io.out(`${result.adopted ? 'Already running; adopted' : 'Launched'} ${result.containerName} (${result.containerId.slice(0, 12)}) for profile "${session.profile.name}".`);
+        for (const line of result.notices ?? adoptionNotes(result, values.image, session.profile.image)) io.err(line);
         io.out(`Instance ${result.instanceId} registered at ${result.registeredAt ?? '?'}; last heartbeat ${result.lastHeartbeatAt ?? '?'}.`);
         io.out(`Module: ${moduleText(result.module)}`);
-        io.out(`Gateway: http://127.0.0.1:${result.ports.http}  (https ${result.ports.https}, control 127.0.0.1:${result.ports.control}, prometheus 127.0.0.1:${result.ports.prometheus})`);
+        const ports = { ...result.ports, ...(await session.engine.inspectContainer(result.containerId).then(publishedGatewayPorts, () => ({}))) };
+        io.out(`Gateway: http://127.0.0.1:${ports.http}  (https ${ports.https}, control 127.0.0.1:${ports.control}, prometheus 127.0.0.1:${ports.prometheus})`);
       }
       return 0;
     } finally {

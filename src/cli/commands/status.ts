@@ -1,8 +1,11 @@
+import { findOrphanGateways } from '../../core/app/orphan-gateways.ts';
 import { openSession } from '../../core/gateway/session.ts';
 import type { GatewayStatus, StatusAction } from '../../core/status/gateway-status.ts';
 import { StatusWatcher } from '../../core/status/status-watcher.ts';
 import { describeAge, trayModel } from '../../core/tray/tray-model.ts';
+import { problemOfSession } from '../../core/status/session-problem.ts';
 import type { CliCommand, CliIO } from '../command.ts';
+import { exitCodeOfStatus, STATE_EXIT } from '../exit-codes.ts';
 import { PROFILE_FLAG, parseFlags } from '../flags.ts';
 
 const usage = `Usage: gateway-tray status [options]
@@ -13,7 +16,11 @@ what to do. It is built from Docker, the container, the agent's status file and 
 Options:
   -p, --profile NAME   profile (default: the default profile)
   --json               one JSON object (with --watch: one per line, on every change)
-  --watch              keep running and print every change until Ctrl-C`;
+  --watch              keep running and print every change until Ctrl-C; it keeps watching while
+                       Docker is away (and says so) and resumes when Docker is back
+
+Exit status: 0 when Healthy; otherwise the code of the cause (see README, "Exit codes"), or of the
+state: 3 stopped, 4 starting, 5 degraded, 6 lost, 7 error. With --watch, 0 after Ctrl-C.`;
 
 /** What each status action means on the command line. */
 const CLI_ACTION: Record<StatusAction, string> = {
@@ -47,6 +54,15 @@ function print(io: CliIO, s: GatewayStatus, json: boolean): void {
   else io.out(describeStatus(s).join('\n'));
 }
 
+/**
+ * Keeps --watch alive through an engine outage: every timer of the watcher is unref'd (so the app and
+ * tests can exit), and without Docker's events stream nothing else holds the process open.
+ */
+function holdOpen(): () => void {
+  const timer = setInterval(() => undefined, 60_000);
+  return () => clearInterval(timer);
+}
+
 export const statusCommand: CliCommand = {
   name: 'status',
   summary: "Show the gateway's status (--json for scripts, --watch to follow)",
@@ -60,6 +76,7 @@ export const statusCommand: CliCommand = {
       home: session.home,
       profile: session.profile.name,
       ...(session.client ? { client: session.client } : {}),
+      ...(!session.client && problemOfSession(session.controlPlaneProblem) ? { controlPlaneProblem: problemOfSession(session.controlPlaneProblem)! } : {}),
       ...(session.profile.clusterId ? { clusterId: session.profile.clusterId } : {}),
       ports: { http: p.proxyHttp, https: p.proxyHttps, control: p.control, prometheus: p.prometheus },
     });
@@ -69,14 +86,30 @@ export const statusCommand: CliCommand = {
       const first = await watcher.settled();
       if (!values.watch) {
         if (first) print(io, first, Boolean(values.json));
-        return 0;
+        if (!values.json && first?.engine.ready) {
+          const orphans = await findOrphanGateways(session.engine, session.home, session.store.list().map((p) => p.name)).catch(() => []);
+          for (const o of orphans) io.out(`Also: ${o.containerName} runs for profile "${o.profile}", which is gone; 'gateway-tray orphans adopt ${o.profile}' or 'orphans remove ${o.profile}'.`);
+        }
+        return first ? exitCodeOfStatus(first) : STATE_EXIT.starting;
       }
-      if (first) print(io, first, Boolean(values.json));
-      watcher.on('status', (s) => print(io, s, Boolean(values.json)));
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
+      const release = holdOpen();
+      let engineAway = false;
+      const show = (s: GatewayStatus): void => {
+        print(io, s, Boolean(values.json));
+        if (!s.engine.ready && !engineAway) io.err('Docker is not available; still watching, and resuming when it is back (Ctrl-C to stop).');
+        else if (s.engine.ready && engineAway) io.err('Docker is back; watching the gateway again.');
+        engineAway = !s.engine.ready;
+      };
+      if (first) show(first);
+      watcher.on('status', show);
+      try {
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+      } finally {
+        release();
+      }
       return 0;
     } finally {
       watcher.dispose();

@@ -2,11 +2,14 @@ import { readFileSync } from 'node:fs';
 import type { EventName, EventSink, HandlerTable, LaunchProgressEvent, PayloadOf, StatusSnapshot } from '../../contract/ipc-contract.ts';
 import { toErrorInfo, type ErrorInfo } from '../../contract/ipc-contract.ts';
 import { gatewayTrayHome } from '../config/home.ts';
-import { chooseSecretStore } from '../credentials/choose-secret-store.ts';
+import { openHomeSecretStore } from '../credentials/home-secret-store.ts';
+import type { SafeStorageLike } from '../credentials/safe-storage-secret-store.ts';
 import { ProfileStore } from '../credentials/profile-store.ts';
 import type { SecretStore } from '../credentials/secret-store.ts';
 import { openLocalEngine } from '../engine/engine.ts';
+import { AutoRenewer } from '../gateway/auto-renew.ts';
 import { resolveEtcdImage } from '../gateway/etcd-image.ts';
+import { retireProfileCertificates } from '../gateway/retire-profile.ts';
 import { readInstanceId } from '../gateway/instance-lookup.ts';
 import type { GatewayStatus } from '../status/gateway-status.ts';
 import { AppSettingsStore } from './app-settings.ts';
@@ -15,15 +18,19 @@ import { InstanceSampler } from './instance-sampler.ts';
 import { openLiveSession, type LiveSession } from './live-session.ts';
 import { hostLocalControlPlane, type HostedControlPlane } from './local-control-plane-host.ts';
 import { LogFollows } from './log-follows.ts';
+import { ProfileGateways } from './profile-gateways.ts';
 import { ProfileActions, profileView } from './profiles.ts';
 import { RouteActions } from './route-actions.ts';
+import { probeRoute } from './route-probe.ts';
 
 export interface AppServiceOptions {
   env?: NodeJS.ProcessEnv;
   /** 'electron' or 'web', shown in the About line. */
   transport: string;
-  /** The app's secret store; the shell passes one built on Electron's safeStorage. */
+  /** The home's one secret store; opened from the home (openHomeSecretStore) when absent. */
   secrets?: SecretStore;
+  /** Electron's safeStorage, only to move tokens an older app kept with it into the home's store. */
+  safeStorage?: SafeStorageLike;
   /** etcd for the embedded control plane; when absent the app's own etcd is started or reused. */
   etcdUrl?: string;
   /** The etcd image (`--etcd-image`), should etcd have to run as a container; beats the env var and the setting. */
@@ -35,7 +42,12 @@ export interface AppServiceOptions {
   log?: (line: string) => void;
   /** Poll cadences; the defaults suit the app. */
   pollMs?: number;
+  /** After a failed automatic renewal, wait this long before the next (default 5 min). */
+  renewRetryMs?: number;
 }
+
+/** While a window or page is open, the instance record is read this often: the dashboard draws each heartbeat. */
+const WATCHED_INSTANCE_POLL_MS = 2000;
 
 export interface AppService {
   handlers: HandlerTable;
@@ -47,6 +59,11 @@ export interface AppService {
   currentStatus(): GatewayStatus | undefined;
   /** Re-checks everything at once (resume from sleep, screen unlocked). */
   probeNow(): Promise<void>;
+  /**
+   * A window or page is open: the status is followed closely (status file, dashboard) until the returned
+   * release is called. With nobody looking, the tray still gets every state change, at far less cost.
+   */
+  look(): () => void;
   readonly settings: AppSettingsStore;
   dispose(): Promise<void>;
 }
@@ -68,7 +85,9 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
   const env = opts.env ?? process.env;
   const home = gatewayTrayHome(env);
   const log = opts.log ?? (() => undefined);
-  const secrets = opts.secrets ?? (await chooseSecretStore({ home, env })).store;
+  // The composition root: one secret store for this home, handed to the profiles, every session
+  // (launch, renew, the watcher) and removal, so the app and the CLI always see the same tokens.
+  const secrets = opts.secrets ?? (await openHomeSecretStore({ home, env, log, ...(opts.safeStorage ? { safeStorage: opts.safeStorage } : {}) })).store;
   const settings = new AppSettingsStore(home);
   for (const n of settings.takeNotices()) log(n.message);
   const sinks = new Set<EventSink>();
@@ -100,20 +119,48 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
   let live: LiveSession | undefined;
   let sampler: InstanceSampler | undefined;
   let opening: Promise<LiveSession> | undefined;
+  // Who looks outlives a session: a profile switch re-opens the watcher, the open windows stay.
+  let lookers = 0;
+  let releaseLook: (() => void) | undefined;
   const open = (): Promise<LiveSession> => {
     opening ??= (async () => {
-      const next = await openLiveSession({ env, secrets, notice: log, onStatus: (s) => emit('statusChanged', { at: s.at }), ...(opts.pollMs ? { pollMs: opts.pollMs, instancePollMs: opts.pollMs } : {}) });
+      const next = await openLiveSession({
+        env,
+        secrets,
+        notice: log,
+        onStatus: (s) => emit('statusChanged', { at: s.at }),
+        instancePollMs: opts.pollMs ?? WATCHED_INSTANCE_POLL_MS,
+        ...(opts.pollMs ? { pollMs: opts.pollMs, idleInstancePollMs: opts.pollMs } : {}),
+      });
       const s = new InstanceSampler(
         { ...(next.client ? { client: next.client } : {}), clusterId: () => next.clusterId(), instanceId: () => readInstanceId(home, next.profile.name) },
         { metrics: () => emit('metricsChanged', now()), applied: () => emit('routesChanged', now()) },
-        opts.pollMs ?? 2000,
       );
-      s.start();
+      next.watcher.on('instance', (record) => s.observe(record));
+      // The certificate renews itself within its last third of life, when the profile allows it.
+      next.watcher.on('status', (status) => {
+        if (live === next && !launching) void renewer.onStatus(status);
+      });
+      releaseLook = lookers > 0 ? next.watcher.look() : undefined;
       live = next;
       sampler = s;
       return next;
     })().finally(() => (opening = undefined));
     return opening;
+  };
+  const look = (): (() => void) => {
+    lookers += 1;
+    if (lookers === 1 && live) releaseLook = live.watcher.look();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      lookers -= 1;
+      if (lookers === 0) {
+        releaseLook?.();
+        releaseLook = undefined;
+      }
+    };
   };
   const current = async (): Promise<LiveSession> => live ?? (await open());
   const reopen = async (): Promise<LiveSession> => {
@@ -122,6 +169,7 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
     sampler?.stop();
     live = undefined;
     sampler = undefined;
+    releaseLook = undefined;
     const next = await open();
     emit('statusChanged', now());
     emit('settingsChanged', now());
@@ -152,7 +200,17 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
       await sampler?.sample();
     },
   });
+  const renewer = new AutoRenewer({
+    enabled: () => live?.profile.options.autoRenewCert === true,
+    renew: async () => {
+      await gateway.renew();
+    },
+    afterRenew: () => emit('statusChanged', now()),
+    log,
+    ...(opts.renewRetryMs !== undefined ? { retryAfterMs: opts.renewRetryMs } : {}),
+  });
   const profiles = new ProfileActions(() => new ProfileStore({ home }), secrets);
+  const gateways = new ProfileGateways(async () => (await current()).session.engine);
   const routes = new RouteActions({ current, sampler: () => sampler, changed: () => emit('routesChanged', now()) });
 
   const snapshot = async (): Promise<StatusSnapshot> => {
@@ -162,10 +220,13 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
       controlPlaneProblem && l.profile.kind === 'local' && !launching
         ? { ...status, reasons: [...status.reasons, { code: 'control-plane-unavailable', message: controlPlaneProblem, action: 'retry' }] }
         : status;
+    // What answers is what the running container publishes; saved edits apply at the next launch.
+    const published = shown.containerId && shown.state !== 'stopped' ? await gateways.publishedPorts(shown.containerId) : undefined;
     return {
-      status: shown,
+      status: published ? { ...shown, ports: { ...shown.ports, ...published } } : shown,
       profile: await profileView(l.profile, new ProfileStore({ home }).defaultName(), secrets),
-      gatewayUrl: `http://127.0.0.1:${l.profile.ports.proxyHttp}`,
+      gatewayUrl: `http://127.0.0.1:${published?.http ?? l.profile.ports.proxyHttp}`,
+      ...(published ? { publishedPorts: published } : {}),
       ...(launching ? { launching } : {}),
       ...(lastLaunchError ? { lastLaunchError } : {}),
       settings: settings.get(),
@@ -186,17 +247,30 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
     },
     checkEngine: async () => gateway.checkEngine(),
     launch: async (arg) => gateway.launch(arg?.image),
+    cancelLaunch: async () => gateway.cancelLaunch(),
     stop: async () => gateway.stop(),
     restart: async () => gateway.restart(),
     renewCertificate: async () => gateway.renew(),
     listProfiles: () => profiles.list(),
     addProfile: async (arg) => changedProfiles(await profiles.add(arg)),
     updateProfile: async (arg) => changedProfiles(await profiles.update(arg)),
-    removeProfile: async (arg) => changedProfiles(await profiles.remove(arg.name)),
+    setProfileToken: async (arg) => changedProfiles(await profiles.setToken(arg.name, arg.token)),
+    removeProfile: async (arg) => {
+      new ProfileStore({ home }).get(arg.name); // an unknown name fails here, before any container is touched
+      const removedContainers = await gateways.clearForRemoval(arg.name, arg.stopGateway === true);
+      // While its token is still there: its certificates are revoked, so no copy can heartbeat as it.
+      await retireProfileCertificates(arg.name, { env, secrets, log });
+      return changedProfiles({ ...(await profiles.remove(arg.name)), removedContainers });
+    },
+    checkPorts: (arg) => gateways.checkPorts(arg.name, arg.ports),
     useProfile: async (arg) => changedProfiles(await profiles.use(arg.name)),
     listRoutes: () => routes.list(),
     putRoute: (arg) => routes.put(arg),
     deleteRoute: (arg) => routes.remove(arg.id),
+    probeRoute: async (arg) => {
+      const s = await snapshot();
+      return probeRoute(s.publishedPorts?.http ?? s.profile.ports.proxyHttp, arg.path);
+    },
     tailLogs: async (arg) => gateway.tailLogs(arg.lines),
     followLogs: async (arg, caller) => ({ followId: follows.follow((await current()).session.engine, await gateway.containerId(), caller.clientId, arg.tail) }),
     unfollowLogs: async (arg) => ({ stopped: follows.stop(arg.followId) }),
@@ -226,6 +300,7 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
       await live?.watcher.probeNow();
       await sampler?.sample();
     },
+    look,
     settings,
     async dispose() {
       follows.stopAll();

@@ -1,6 +1,8 @@
 import type { EngineCheck, LaunchOutcome, LaunchProgressEvent, LaunchStageView, LogLineView } from '../../contract/ipc-contract.ts';
+import { GatewayError } from '../gateway/errors.ts';
 import { launchGateway } from '../gateway/launch.ts';
 import { renewCertificate } from '../gateway/renew.ts';
+import { restartFresh } from '../gateway/fresh-restart.ts';
 import { restartGateway } from '../gateway/restart.ts';
 import { stopGateway } from '../gateway/stop.ts';
 import { instanceContainers } from '../gateway/instance-lookup.ts';
@@ -21,6 +23,9 @@ export interface GatewayActionsDeps {
 /** Launch, stop, restart, renew and logs of the default profile's gateway, on the core's gateway layer. */
 export class GatewayActions {
   #launch: Promise<LaunchOutcome> | undefined;
+  #abort: AbortController | undefined;
+  /** The image the launch under way was asked for (undefined: the profile's). */
+  #launchImage: string | undefined;
 
   constructor(private readonly deps: GatewayActionsDeps) {}
 
@@ -35,11 +40,30 @@ export class GatewayActions {
 
   /** One launch at a time; a second click while one runs joins it instead of starting another. */
   launch(image?: string): Promise<LaunchOutcome> {
-    this.#launch ??= this.#runLaunch(image).finally(() => (this.#launch = undefined));
+    // Joining a launch of another image would silently run the wrong one.
+    if (this.#launch && image !== undefined && image !== this.#launchImage) {
+      return Promise.reject(new Error(`A launch with ${this.#launchImage ?? "the profile's image"} is under way; wait for it (or cancel it), then launch ${image}.`));
+    }
+    if (!this.#launch) {
+      this.#launchImage = image;
+      const abort = new AbortController();
+      this.#abort = abort;
+      this.#launch = this.#runLaunch(abort.signal, image).finally(() => {
+        this.#launch = undefined;
+        this.#abort = undefined;
+      });
+    }
     return this.#launch;
   }
 
-  async #runLaunch(image?: string): Promise<LaunchOutcome> {
+  /** Aborts the launch under way; it rolls back what it made and rejects with "cancelled". */
+  cancelLaunch(): { cancelled: boolean } {
+    if (!this.#abort || this.#abort.signal.aborted) return { cancelled: false };
+    this.#abort.abort();
+    return { cancelled: true };
+  }
+
+  async #runLaunch(signal: AbortSignal, image?: string): Promise<LaunchOutcome> {
     let live = await this.deps.current();
     const progress = (p: LaunchProgressEvent): void => {
       live.watcher.setLaunching(p.status === 'done' ? undefined : p.stage);
@@ -48,12 +72,14 @@ export class GatewayActions {
     try {
       progress({ stage: 'control-plane', status: 'start', message: 'Connecting to the control plane' });
       if (!live.client && live.profile.kind === 'local') live = await this.deps.ensureControlPlane();
+      if (signal.aborted) throw new GatewayError('control-plane', 'The launch was cancelled.');
       progress({ stage: 'control-plane', status: 'done', message: live.session.apiUrl ?? 'ready' });
       const ctx = live.session.context();
       const result = await launchGateway(
         { ...ctx, ...(this.deps.labels ? { labels: this.deps.labels } : {}) },
         {
           ...(image ? { image } : {}),
+          signal,
           onProgress: (p) =>
             progress({
               stage: p.stage,
@@ -91,11 +117,17 @@ export class GatewayActions {
     return { stopped: r.stopped };
   }
 
+  /** Re-renders the config and recreates the container when it is stale or crashed (restartFresh), else restarts it. */
   async restart(): Promise<{ containerId: string }> {
     const l = await this.deps.current();
-    const c = await restartGateway(l.session.engine, { home: l.session.home, profile: l.profile.name });
+    if (!l.session.client) {
+      const c = await restartGateway(l.session.engine, { home: l.session.home, profile: l.profile.name });
+      await l.watcher.probeNow();
+      return { containerId: c.id };
+    }
+    const r = await restartFresh({ ...l.session.context(), ...(this.deps.labels ? { labels: this.deps.labels } : {}) }, { wait: false });
     await l.watcher.probeNow();
-    return { containerId: c.id };
+    return { containerId: r.containerId };
   }
 
   async renew(): Promise<{ notAfter: string; restarted: boolean }> {

@@ -1,11 +1,10 @@
 import type { ControlPlaneClient } from '../cloud/client.ts';
 import type { Profile } from '../credentials/profile-schema.ts';
 import type { SecretStore } from '../credentials/secret-store.ts';
-import { profileTokenKey } from '../credentials/secret-store.ts';
-import { CloudClient } from '../cloud/client.ts';
 import { openSession, type GatewaySession } from '../gateway/session.ts';
 import { resolveCluster } from '../gateway/resolve.ts';
 import type { GatewayStatus } from '../status/gateway-status.ts';
+import { problemOfSession } from '../status/session-problem.ts';
 import { StatusWatcher } from '../status/status-watcher.ts';
 
 /** One profile, opened: its session (engine, control-plane client), its status watcher and its cluster. */
@@ -21,7 +20,7 @@ export interface LiveSession {
 
 export interface LiveSessionOptions {
   env: NodeJS.ProcessEnv;
-  /** The app's secret store (Electron's safeStorage in the app); cloud tokens come from it. */
+  /** The home's one secret store (see openHomeSecretStore); cloud tokens come from it. */
   secrets: SecretStore;
   onStatus: (status: GatewayStatus) => void;
   notice?: (line: string) => void;
@@ -37,18 +36,16 @@ export interface LiveSessionOptions {
  * control plane; cloud tokens come from the app's own secret store. A status watcher starts at once.
  */
 export async function openLiveSession(opts: LiveSessionOptions): Promise<LiveSession> {
-  const session = await openSession({ env: opts.env, ...(opts.notice ? { notice: opts.notice } : {}) });
-  let client = session.client;
-  if (session.profile.kind === 'cloud') {
-    const token = await opts.secrets.get(profileTokenKey(session.profile.name));
-    client = token ? new CloudClient({ baseUrl: session.profile.apiUrl, token }) : undefined;
-  }
+  // The same store everywhere: launch, renew and the watcher all use this session's client.
+  const session = await openSession({ env: opts.env, secrets: opts.secrets, ...(opts.notice ? { notice: opts.notice } : {}) });
+  const client = session.client;
   const p = session.profile;
   const watcher = new StatusWatcher({
     engine: session.engine,
     home: session.home,
     profile: p.name,
     ...(client ? { client } : {}),
+    ...(!client && problemOfSession(session.controlPlaneProblem) ? { controlPlaneProblem: problemOfSession(session.controlPlaneProblem)! } : {}),
     ...(p.clusterId ? { clusterId: p.clusterId } : {}),
     ports: { http: p.ports.proxyHttp, https: p.ports.proxyHttps, control: p.ports.control, prometheus: p.ports.prometheus },
     ...(opts.pollMs ? { pollMs: opts.pollMs } : {}),
@@ -64,7 +61,7 @@ export async function openLiveSession(opts: LiveSessionOptions): Promise<LiveSes
     ...(client ? { client } : {}),
     watcher,
     clusterId() {
-      if (!client) return Promise.reject(new Error(session.controlPlaneProblem ?? `Profile "${p.name}" has no token stored; add it again in Settings.`));
+      if (!client) return Promise.reject(new Error(session.controlPlaneProblem ?? `Profile "${p.name}" has no control plane client.`));
       cluster ??= client
         .me()
         .then((me) => resolveCluster({ profile: p, engine: session.engine, client, home: session.home }, me))

@@ -66,6 +66,16 @@ export class ProfileActions {
     return profileView(p, s.defaultName(), this.secrets);
   }
 
+  /** A new token for an existing cloud profile; the old one stays until the new one is accepted. */
+  async setToken(name: string, token: string): Promise<ProfileView> {
+    const s = this.store();
+    const p = s.get(name);
+    if (p.kind !== 'cloud') throw new Error(`Profile "${name}" uses the embedded local control plane, which needs no token.`);
+    await checkToken(p.apiUrl, token);
+    await this.secrets.set(profileTokenKey(name), token);
+    return profileView(p, s.defaultName(), this.secrets);
+  }
+
   async remove(name: string): Promise<{ defaultProfile: string }> {
     const r = this.store().remove(name);
     await this.secrets.delete(profileTokenKey(name));

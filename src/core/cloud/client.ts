@@ -23,6 +23,8 @@ export interface ControlPlaneClient {
   instances(clusterId: string): Promise<GatewayInstance[]>;
   instance(clusterId: string, instanceId: string): Promise<GatewayInstance>;
   deleteInstance(clusterId: string, instanceId: string): Promise<void>;
+  /** Gateway Tray's control plane only (API7 Cloud has no such call): the serial is refused from now on. */
+  revokeGatewayCertificate?(clusterId: string, serialHex: string): Promise<void>;
   routes(clusterId: string): Promise<Route[]>;
   route(clusterId: string, routeId: string): Promise<Route>;
   putRoute(clusterId: string, routeId: string, route: Record<string, unknown>): Promise<Route>;
@@ -113,6 +115,9 @@ export class CloudClient implements ControlPlaneClient {
   }
   async deleteInstance(clusterId: string, instanceId: string) {
     await this.call('DELETE', `/clusters/${seg(clusterId)}/instances/${seg(instanceId)}`, z.unknown());
+  }
+  async revokeGatewayCertificate(clusterId: string, serialHex: string) {
+    await this.call('DELETE', `/clusters/${seg(clusterId)}/gateway_certificate/${seg(serialHex)}`, z.unknown());
   }
   routes(clusterId: string) {
     return this.all(`/clusters/${seg(clusterId)}/routes`, Route);

@@ -1,14 +1,14 @@
-import { chooseSecretStore } from '../credentials/choose-secret-store.ts';
+import { openHomeSecretStore } from '../credentials/home-secret-store.ts';
 import type { Checker } from './types.ts';
 
-/** Where tokens are kept, honestly: a keychain, or the encrypted file and why. */
+/** Where tokens are kept, honestly: the store this home uses (the app and the CLI alike), and why. */
 export const secretStoreCheck: Checker = {
   id: 'secret-store',
   title: 'Secret store',
-  async run({ home, env }) {
-    const { store, skipped } = await chooseSecretStore({ home, env });
-    const info = store.backend();
-    const why = skipped.length > 0 ? ` (passed over: ${skipped.join('; ')})` : '';
+  async run({ home, env, secrets }) {
+    const opened = await openHomeSecretStore({ home, env });
+    const info = (secrets ?? opened.store).backend();
+    const why = ` (chosen for this folder on ${opened.record.chosenAt} and recorded in secret-store.json; the app and the CLI both use it)`;
     if (info.secure) return { status: 'ok', detail: `${info.name}: ${info.note}${why}` };
     return { status: 'warn', detail: `${info.name}: ${info.note}${why}`, fix: 'Unlock or install a desktop keyring (Secret Service) to keep tokens in it.' };
   },

@@ -1,5 +1,6 @@
 import type { ControlPlaneClient } from '../cloud/client.ts';
 import type { Profile } from '../credentials/profile-schema.ts';
+import type { SecretStore } from '../credentials/secret-store.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { DiscoveryResult } from '../engine/types.ts';
 
@@ -26,6 +27,8 @@ export interface DoctorContext {
   /** The control plane's management API base URL, for the clock check. */
   apiUrl?: string;
   env: NodeJS.ProcessEnv;
+  /** The home's one secret store, as the session opened it; opened from the home when absent. */
+  secrets?: SecretStore;
   now?: () => number;
 }
 

@@ -77,6 +77,8 @@ export function createRequestOf(spec: z.output<typeof gatewayContainerSpecSchema
     HostConfig: {
       Binds: spec.binds.map((b) => `${b.hostPath}:${b.containerPath}${b.readOnly ? ':ro' : ''}`),
       PortBindings: bindings,
+      // Back after a Docker restart or a reboot; a stop by the app (or by the user) stays stopped.
+      RestartPolicy: { Name: 'unless-stopped' },
       // Docker Desktop defines host.docker.internal; Docker Engine on Linux needs it spelled out.
       ...(platform === 'linux' ? { ExtraHosts: ['host.docker.internal:host-gateway'] } : {}),
     },

@@ -13,6 +13,8 @@ export class EngineError extends Error {
 /** The daemon does not answer at the endpoint (not running, wrong socket, no permission, too slow). */
 export class EngineUnavailableError extends EngineError {
   override name = 'EngineUnavailableError';
+  /** The stable reason (src/core/reasons), an own property so it crosses IPC. */
+  readonly reason = 'engine-unavailable' as const;
   constructor(
     readonly endpoint: string,
     readonly detail: string,
@@ -29,6 +31,8 @@ export class EngineConfigError extends EngineError {
 
 export class PortInUseError extends EngineError {
   override name = 'PortInUseError';
+  /** The stable reason (src/core/reasons), an own property so it crosses IPC. */
+  readonly reason = 'port-in-use' as const;
   constructor(
     readonly port: number,
     readonly hostIp: string | undefined,
@@ -44,6 +48,8 @@ export class PortInUseError extends EngineError {
 
 export class ImageNotFoundError extends EngineError {
   override name = 'ImageNotFoundError';
+  /** The stable reason (src/core/reasons), an own property so it crosses IPC. */
+  readonly reason = 'image-not-found' as const;
   constructor(
     readonly image: string,
     options?: { cause?: unknown },
@@ -54,6 +60,8 @@ export class ImageNotFoundError extends EngineError {
 
 export class RegistryUnreachableError extends EngineError {
   override name = 'RegistryUnreachableError';
+  /** The stable reason (src/core/reasons), an own property so it crosses IPC. */
+  readonly reason = 'registry-unreachable' as const;
   constructor(
     readonly image: string,
     readonly registry: string,
@@ -91,6 +99,7 @@ export class ContainerFileNotFoundError extends EngineError {
 /** Named AbortError like the platform's, so generic `err.name === 'AbortError'` checks work. */
 export class OperationAbortedError extends EngineError {
   override name = 'AbortError';
+  readonly reason = 'cancelled' as const;
   constructor(what: string, options?: { cause?: unknown }) {
     super(`${what} was cancelled`, options);
   }

@@ -31,3 +31,17 @@ export async function removeStale(engine: Engine, stale: ContainerInfo[], log?: 
     }
   }
 }
+
+/**
+ * Stops and removes a running gateway that cannot be kept (its config names a data-plane address that is
+ * gone): its instance id, certificate and files stay, so the launch that follows recreates it as it was.
+ */
+export async function retireContainer(engine: Engine, c: ContainerInfo, log?: (line: string) => void): Promise<void> {
+  try {
+    await engine.stopContainer(c.id, { timeoutSeconds: 10 });
+    await engine.removeContainer(c.id);
+    log?.(`Removed the gateway container ${c.name}; a fresh one replaces it.`);
+  } catch (err) {
+    throw new GatewayError('preflight', `Could not replace the gateway container ${c.name}: ${messageOf(err)}. Remove it with 'docker rm -f ${c.name}', then launch again.`, { cause: err });
+  }
+}

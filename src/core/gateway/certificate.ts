@@ -4,6 +4,7 @@ import { TlsBundle, checkTlsBundle, readTlsBundle, tlsBundleDir, writeTlsBundle 
 import { inspectCertificate, type CertificateInfo } from '../credentials/x509-inspect.ts';
 import { bundleAccepted, type DataPlaneAddress } from './dataplane-reach.ts';
 import { GatewayError, messageOf } from './errors.ts';
+import { revokeSerial } from './revoke.ts';
 import type { Rollback } from './rollback.ts';
 
 export interface BundleLocation {
@@ -75,9 +76,11 @@ export async function fetchInstanceCertificate(
   } catch (err) {
     throw new GatewayError('certificate', `Could not store the gateway certificate: ${messageOf(err)}`, { cause: err });
   }
-  rollback?.add('the new certificate', () => {
+  rollback?.add('the new certificate', async () => {
     if (previous) writeTlsBundle(location, previous);
     else rmSync(tlsBundleDir(location), { recursive: true, force: true });
+    // Nobody holds the new key any more; revoked, it can't be used even if a copy survived.
+    await revokeSerial(client, clusterId, info.serialHex);
   });
   return bundle;
 }

@@ -1,3 +1,5 @@
+import type { ReasonCode } from '../reasons/reason-codes.ts';
+import { reasonOf } from '../reasons/reason-of.ts';
 import type { LaunchStage } from './types.ts';
 
 /**
@@ -8,12 +10,16 @@ export class GatewayError extends Error {
   override name = 'GatewayError';
   readonly stage: LaunchStage | 'stop' | 'restart' | 'renew' | 'adopt';
   readonly logTail: string[];
+  /** Why, apart from where (`stage`): set when the thrower knows; reasonOf() also reads the cause. */
+  readonly reason: ReasonCode | undefined;
 
-  constructor(stage: GatewayError['stage'], message: string, options: { cause?: unknown; logTail?: string[] } = {}) {
+  constructor(stage: GatewayError['stage'], message: string, options: { cause?: unknown; logTail?: string[]; reason?: ReasonCode } = {}) {
     const tail = options.logTail ?? [];
     super(tail.length > 0 ? `${message}\n--- last lines of the gateway log ---\n${tail.join('\n')}` : message, { cause: options.cause });
     this.stage = stage;
     this.logTail = tail;
+    // Taken from the cause when not given, so that it crosses IPC as an own property of this error.
+    this.reason = options.reason ?? reasonOf(options.cause);
   }
 }
 

@@ -1,4 +1,7 @@
-import { findExisting, removeStale } from './adopt.ts';
+import { findExisting, removeStale, retireContainer } from './adopt.ts';
+import { staleConfig } from './config-freshness.ts';
+import { configCentreProblem } from './config-centre-probe.ts';
+import { readTlsBundle, type TlsBundle } from '../credentials/tls-bundle.ts';
 import { fetchInstanceCertificate, reusableBundle } from './certificate.ts';
 import { createAndStart } from './container.ts';
 import { gatewayContainerSpec, portBindings } from './container-spec.ts';
@@ -16,6 +19,21 @@ import { waitUntilRegistered } from './wait-registered.ts';
 import { chooseModule, moduleMounts, ModuleChoiceError, type ModuleChoice } from '../module/choose-module.ts';
 import type { ModuleKind } from '../module/module-setting.ts';
 import { describeModule, moduleDirFor } from './module-dir.ts';
+
+/** The instance's bundle on disk, or undefined when there is none or it cannot be read. */
+function readBundleQuietly(where: { home: string; profile: string; instanceId: string }): TlsBundle | undefined {
+  try {
+    return readTlsBundle(where)?.bundle;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Marks a promise started ahead of its await as handled, so an early rejection waits for its turn. */
+function early<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
 
 /**
  * Click "Launch" to a registered gateway, idempotently: a gateway that already runs is adopted and
@@ -49,17 +67,67 @@ export async function launchGateway(ctx: GatewayContext, opts: LaunchOptions = {
 
   try {
     report('preflight', 'start', 'Checking Docker, the token and the ports');
-    await checkEngine(ctx, opts.signal);
-    const me = await checkToken(ctx);
+    // Independent requests go out together; each result is still awaited in the order the stages are
+    // reported, so the first failure named is the one a sequential launch would name.
+    const pinged = early(checkEngine(ctx, opts.signal));
+    const asked = early(checkToken(ctx));
+    const clusterFound = early(asked.then((me) => resolveCluster(ctx, me)));
+    // Read-only work of the certificate stage (template, data-plane address, and below whether the kept
+    // bundle is still accepted: a TLS handshake) overlaps pre-flight; minting a certificate waits for its stage.
+    const templated = early(
+      clusterFound.then(async (c) => {
+        let rendered;
+        try {
+          rendered = renderStartupTemplate(await client.startupTemplate(c.clusterId));
+        } catch (err) {
+          if (err instanceof TemplateError) throw new GatewayError('certificate', err.message, { cause: err });
+          throw new GatewayError('certificate', `Could not fetch the startup template: ${messageOf(err)}`, { cause: err });
+        }
+        const address = await dataPlaneAddress(engine, rendered.dataPlaneUrl, ctx.platform ?? process.platform);
+        await checkDataPlaneReachable(address);
+        return { rendered, address };
+      }),
+    );
+    await pinged;
+    await asked;
     const instance = resolveInstance(ctx);
+    const where = { home: ctx.home, profile: profile.name, instanceId: instance.instanceId };
+    const prepared = early(templated.then(async ({ rendered, address }) => ({ rendered, kept: await reusableBundle(where, address, rendered.sni) })));
     const existing = await findExisting(engine, profile.name, instance.instanceId);
+    const paths = instancePaths(ctx.home, profile.name, instance.instanceName);
+    const notices: string[] = [];
+    if (existing.running) {
+      // Never adopt a gateway that names a data-plane address that is not the live one (or when asked to recreate).
+      const stale = staleConfig(paths.configFile, (await templated).rendered.hosts);
+      const why = stale?.message ?? (opts.recreate ? `Recreating ${existing.running.name} as asked` : undefined);
+      if (why) {
+        report('preflight', 'progress', why);
+        ctx.log?.(why);
+        notices.push(why);
+        await retireContainer(engine, existing.running, ctx.log);
+        delete existing.running;
+      }
+    }
     if (existing.running) {
       report('preflight', 'done', `The gateway already runs (${existing.running.name}); adopting it`);
-      const cluster = await resolveCluster(ctx, me);
+      if (opts.image && opts.image !== existing.running.image) {
+        notices.push(
+          `Adopted the running gateway, which runs ${existing.running.image}; ${opts.image} applies after a relaunch ('gateway-tray launch --recreate', or Stop then Launch).`,
+        );
+        report('preflight', 'progress', notices[notices.length - 1]!);
+      }
+      const cluster = await clusterFound;
       report('register', 'start', 'Checking its registration');
       const running = moduleOfLabels(existing.running.labels);
       const reg = await wait(cluster.clusterId, instance.instanceId, existing.running.id, running);
       report('register', 'done', `Registered at ${reg.instance.register_time}`);
+      // A kept bundle that is not accepted right now: say why, rather than report a plain success.
+      const [{ rendered, address }, { kept }] = await Promise.all([templated, prepared]);
+      const centre = kept ? undefined : await configCentreProblem(readBundleQuietly(where), address, rendered.sni, instance.instanceId);
+      if (centre) {
+        notices.push(`Adopted, but ${centre}`);
+        report('register', 'progress', notices[notices.length - 1]!);
+      }
       return {
         adopted: true,
         containerId: existing.running.id,
@@ -72,6 +140,7 @@ export async function launchGateway(ctx: GatewayContext, opts: LaunchOptions = {
         registeredAt: reg.instance.register_time,
         lastHeartbeatAt: reg.instance.last_seen_time,
         durationMs: Date.now() - started,
+        ...(notices.length > 0 ? { notices } : {}),
       };
     }
     await removeStale(engine, existing.stale, ctx.log);
@@ -80,22 +149,12 @@ export async function launchGateway(ctx: GatewayContext, opts: LaunchOptions = {
     abortCheck('resolve');
 
     report('resolve', 'start', 'Finding the cluster');
-    const cluster = await resolveCluster(ctx, me);
+    const cluster = await clusterFound;
     report('resolve', 'done', `Cluster ${cluster.clusterId}, instance ${instance.instanceId}`);
     abortCheck('certificate');
 
     report('certificate', 'start', 'Fetching the startup template and an instance certificate');
-    let rendered;
-    try {
-      rendered = renderStartupTemplate(await client.startupTemplate(cluster.clusterId));
-    } catch (err) {
-      if (err instanceof TemplateError) throw new GatewayError('certificate', err.message, { cause: err });
-      throw new GatewayError('certificate', `Could not fetch the startup template: ${messageOf(err)}`, { cause: err });
-    }
-    const address = await dataPlaneAddress(engine, rendered.dataPlaneUrl, ctx.platform ?? process.platform);
-    await checkDataPlaneReachable(address);
-    const where = { home: ctx.home, profile: profile.name, instanceId: instance.instanceId };
-    const kept = await reusableBundle(where, address, rendered.sni);
+    const { rendered, kept } = await prepared;
     const bundle = kept ?? (await fetchInstanceCertificate(client, cluster.clusterId, where, rollback));
     report('certificate', 'done', `${kept ? 'Current certificate still valid and accepted' : 'New certificate'} for ${instance.instanceId}; config centre ${rendered.dataPlaneUrl}`);
     abortCheck('module');
@@ -113,7 +172,6 @@ export async function launchGateway(ctx: GatewayContext, opts: LaunchOptions = {
     abortCheck('files');
 
     report('files', 'start', 'Writing config.yaml and apisix.uid');
-    const paths = instancePaths(ctx.home, profile.name, instance.instanceName);
     writeInstanceFiles(paths, instance.instanceId, choice.yaml, rollback);
     report('files', 'done', paths.dir);
     abortCheck('image');
@@ -156,12 +214,13 @@ export async function launchGateway(ctx: GatewayContext, opts: LaunchOptions = {
       registeredAt: reg.instance.register_time,
       lastHeartbeatAt: reg.instance.last_seen_time,
       durationMs: Date.now() - started,
+      ...(notices.length > 0 ? { notices } : {}),
     };
   } catch (err) {
     const problems = await rollback.run();
     const failure = err instanceof GatewayError ? err : new GatewayError('preflight', messageOf(err), { cause: err });
     if (problems.length === 0) throw failure;
-    const rolled = new GatewayError(failure.stage, `${failure.message}\nRolling back also failed: ${problems.join('; ')}`, { cause: failure.cause });
+    const rolled = new GatewayError(failure.stage, `${failure.message}\nRolling back also failed: ${problems.join('; ')}`, { cause: failure.cause, ...(failure.reason ? { reason: failure.reason } : {}) });
     throw rolled;
   }
 }

@@ -7,6 +7,7 @@ import { GatewayError, messageOf } from './errors.ts';
 import { moduleOfLabels } from './paths.ts';
 import { requireContainer, restartContainer } from './restart.ts';
 import { resolveCluster } from './resolve.ts';
+import { keptSerial, revokeSerial } from './revoke.ts';
 import { Rollback } from './rollback.ts';
 import type { GatewayContext } from './types.ts';
 import { waitUntilRegistered } from './wait-registered.ts';
@@ -15,6 +16,8 @@ export interface RenewResult {
   certificate: CertificateInfo;
   container: ContainerInfo;
   restarted: boolean;
+  /** The serial replaced, when the control plane revoked it (after the new one was accepted). */
+  revokedSerial?: string;
 }
 
 /**
@@ -29,6 +32,13 @@ export async function renewCertificate(ctx: GatewayContext, opts: { registerTime
   });
   const { clusterId } = await resolveCluster(ctx, me);
   const rollback = new Rollback();
+  const oldSerial = keptSerial({ home: ctx.home, profile: ctx.profile.name, instanceId });
+  // The old serial is revoked only once the gateway heartbeats with the new one: revoking first would
+  // cut a gateway off should the restart fail.
+  const retire = async (): Promise<{ revokedSerial?: string }> => {
+    if (!oldSerial) return {};
+    return (await revokeSerial(ctx.client, clusterId, oldSerial, ctx.log)) === 'revoked' ? { revokedSerial: oldSerial } : {};
+  };
   try {
     const bundle = await fetchInstanceCertificate(ctx.client, clusterId, { home: ctx.home, profile: ctx.profile.name, instanceId }, rollback);
     try {
@@ -37,13 +47,15 @@ export async function renewCertificate(ctx: GatewayContext, opts: { registerTime
       throw new GatewayError('renew', `Could not put the new certificate into the gateway container: ${messageOf(err)}`, { cause: err });
     }
     rollback.commit();
-    if (!container.running) return { certificate: inspectCertificate(bundle.certificate), container, restarted: false };
+    const certificate = inspectCertificate(bundle.certificate);
+    // Not running: nothing uses the old certificate any more, the container already holds the new one.
+    if (!container.running) return { certificate, container, restarted: false, ...(await retire()) };
     const restarted = await restartContainer(ctx.engine, container, 'renew');
     await waitUntilRegistered(ctx.engine, ctx.client, { clusterId, instanceId, containerId: restarted.id }, {
       timeoutMs: opts.registerTimeoutMs ?? 60_000,
       agentStatusFile: moduleOfLabels(container.labels) !== 'api7',
     });
-    return { certificate: inspectCertificate(bundle.certificate), container: restarted, restarted: true };
+    return { certificate, container: restarted, restarted: true, ...(await retire()) };
   } catch (err) {
     await rollback.run();
     if (err instanceof GatewayError) throw err;

@@ -9,7 +9,7 @@ export async function requireContainer(engine: Engine, where: { home: string; pr
   const { instanceId, containers } = await instanceContainers(engine, where.home, where.profile, where.instanceName);
   const container = containers.find((c) => c.running) ?? containers[0];
   if (!instanceId || !container) {
-    throw new GatewayError(stage, `Profile "${where.profile}" has no gateway container; launch it with 'gateway-tray launch --profile ${where.profile}'.`);
+    throw new GatewayError(stage, `Profile "${where.profile}" has no gateway container; launch it with 'gateway-tray launch --profile ${where.profile}'.`, { reason: 'not-launched' });
   }
   return { instanceId, container };
 }

@@ -1,9 +1,9 @@
 import { CloudClient, type ControlPlaneClient } from '../cloud/client.ts';
 import { gatewayTrayHome } from '../config/home.ts';
-import { chooseSecretStore } from '../credentials/choose-secret-store.ts';
+import { openHomeSecretStore } from '../credentials/home-secret-store.ts';
 import { ProfileStore } from '../credentials/profile-store.ts';
 import type { Profile } from '../credentials/profile-schema.ts';
-import { profileTokenKey } from '../credentials/secret-store.ts';
+import { profileTokenKey, type SecretStore } from '../credentials/secret-store.ts';
 import { DockerEngine, openLocalEngine } from '../engine/engine.ts';
 import type { DiscoveryResult } from '../engine/types.ts';
 import { bridgeGatewayAddress } from './bridge-gateway.ts';
@@ -25,11 +25,15 @@ export interface SessionOptions {
   notice?: (line: string) => void;
   labels?: Record<string, string>;
   instanceName?: string;
+  /** The home's one secret store, from the composition root; opened from the home when absent (the CLI). */
+  secrets?: SecretStore;
 }
 
 export interface GatewaySession {
   home: string;
   store: ProfileStore;
+  /** Where cloud tokens are: the same store the app and every command of this home use. */
+  secrets: SecretStore;
   profile: Profile;
   engine: DockerEngine;
   discovery: DiscoveryResult;
@@ -42,12 +46,16 @@ export interface GatewaySession {
   context(): GatewayContext;
 }
 
-async function cloudClient(home: string, profile: Profile & { kind: 'cloud' }, env: NodeJS.ProcessEnv, notice?: (line: string) => void): Promise<CloudClient | string> {
-  const { store } = await chooseSecretStore({ home, env });
+/** What to run when a cloud profile's token is missing, damaged or refused. */
+export function setTokenHint(profile: string): string {
+  return `set it with 'gateway-tray profiles set-token ${profile} --token-stdin' (or in Settings, Profiles)`;
+}
+
+async function cloudClient(store: SecretStore, profile: Profile & { kind: 'cloud' }, notice?: (line: string) => void): Promise<CloudClient | string> {
   const token = await store.get(profileTokenKey(profile.name));
   // An unreadable secrets file was moved aside, not deleted: say so once.
   for (const n of store.takeNotices?.() ?? []) notice?.(n.message);
-  if (!token) return `profile "${profile.name}" has no token stored; add it again with 'gateway-tray profiles add ${profile.name} --cloud --url ${profile.apiUrl} --token-stdin'`;
+  if (!token) return `profile "${profile.name}" has no token stored; ${setTokenHint(profile.name)}`;
   return new CloudClient({ baseUrl: profile.apiUrl, token });
 }
 
@@ -63,13 +71,14 @@ export async function openSession(opts: SessionOptions = {}): Promise<GatewaySes
   const profile = opts.profile ? store.get(opts.profile) : store.getDefault();
   for (const n of store.takeNotices()) opts.notice?.(n.message);
   const { engine, discovery } = openLocalEngine({ env });
+  const secrets = opts.secrets ?? (await openHomeSecretStore({ home, env, ...(opts.notice ? { log: opts.notice } : {}) })).store;
 
   let client: ControlPlaneClient | undefined;
   let controlPlaneProblem: string | undefined;
   let apiUrl: string | undefined;
   if (profile.kind === 'cloud') {
     apiUrl = profile.apiUrl;
-    const made = await cloudClient(home, profile, env, opts.notice);
+    const made = await cloudClient(secrets, profile, opts.notice);
     if (typeof made === 'string') controlPlaneProblem = made;
     else client = made;
   } else if (opts.startControlPlane) {
@@ -102,6 +111,7 @@ export async function openSession(opts: SessionOptions = {}): Promise<GatewaySes
   return {
     home,
     store,
+    secrets,
     profile,
     engine,
     discovery,

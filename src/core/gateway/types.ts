@@ -62,6 +62,8 @@ export interface LaunchOptions {
   registerTimeoutMs?: number;
   onProgress?: (progress: LaunchProgress) => void;
   signal?: AbortSignal;
+  /** Replace a running gateway instead of adopting it (a new image, or settings that need a new container). */
+  recreate?: boolean;
 }
 
 export interface GatewayPorts {
@@ -85,6 +87,8 @@ export interface LaunchResult {
   registeredAt?: string;
   lastHeartbeatAt?: string;
   durationMs: number;
+  /** What the user should know about this launch: a stale gateway recreated, an image that applies only after a relaunch. */
+  notices?: string[];
 }
 
 export function portsOf(profile: Profile): GatewayPorts {

@@ -16,6 +16,7 @@ export interface Registration {
 
 export interface WaitOptions {
   timeoutMs?: number;
+  /** The longest pause between two checks; they start at FIRST_PAUSE_MS and grow to it. Default 250. */
   intervalMs?: number;
   signal?: AbortSignal;
   onWaiting?: (message: string) => void;
@@ -24,6 +25,33 @@ export interface WaitOptions {
    * not, so for it the control plane's record alone is the registration. Default true.
    */
   agentStatusFile?: boolean;
+}
+
+/**
+ * The first heartbeat goes at agent start (PROTOCOL §5), so registration follows nginx's start by a few
+ * milliseconds: the checks start close together and spread out, which finds a gateway that registers at
+ * once quickly and costs little for one that takes seconds. Nothing pushes a registration to us (the
+ * management API has no watch), and each check is a loopback request and a Docker inspect.
+ */
+const FIRST_PAUSE_MS = 10;
+const PAUSE_GROWTH = 1.5;
+/** Before the control plane has the record, the status file (a Docker archive read) is read this often, for its last_error. */
+const AGENT_FILE_EVERY_MS = 1000;
+/** For this long after the wait starts, the status file is read in every round, alongside the control plane. */
+const EAGER_FILE_MS = 2000;
+
+/** The agent's clock and Docker's StartedAt are the same host clock; this covers rounding and the cached ngx.now(). */
+const SAME_RUN_SKEW_MS = 1000;
+
+/**
+ * Whether the status file confirms a registration of this instance by the container's current run: the
+ * file survives a stop and start inside the container, so one from before the (re)start proves nothing.
+ */
+export function confirms(agent: AgentStatusFile | null | undefined, instanceId: string, startedAt: number | undefined): agent is AgentStatusFile {
+  if (!agent?.registered_at || agent.instance_id !== instanceId) return false;
+  if (startedAt === undefined) return true;
+  const at = Date.parse(agent.registered_at);
+  return !Number.isNaN(at) && at >= startedAt - SAME_RUN_SKEW_MS;
 }
 
 /**
@@ -42,43 +70,76 @@ export async function waitUntilRegistered(
   const deadline = Date.now() + timeoutMs;
   let agent: AgentStatusFile | null = null;
   let lastProblem = 'no heartbeat yet';
-  let attempt = 0;
+  const waitStart = Date.now();
+  let agentReadAt = waitStart;
+  let pause = FIRST_PAUSE_MS;
+  let seen = false;
+  const maxPause = opts.intervalMs ?? 250;
+  const fileExpected = opts.agentStatusFile ?? true;
+  let firstStart: number | undefined;
   for (;;) {
-    if (opts.signal?.aborted) throw new GatewayError('register', 'The launch was cancelled while waiting for the gateway to register.');
-    const info = await engine.inspectContainer(target.containerId).catch((err: unknown) => {
-      throw new GatewayError('register', `The gateway container went away while registering: ${messageOf(err)}`, { cause: err });
-    });
-    if (!info.running) {
+    if (opts.signal?.aborted) throw new GatewayError('register', 'The launch was cancelled while waiting for the gateway to register.', { reason: 'cancelled' });
+    // The three reads are independent; one round costs the slowest of them, not their sum.
+    const early = Date.now() - waitStart < EAGER_FILE_MS;
+    const readFile = fileExpected && (early || Date.now() - agentReadAt >= AGENT_FILE_EVERY_MS);
+    const [info, found, file] = await Promise.all([
+      engine.inspectContainer(target.containerId).catch((err: unknown) => err instanceof Error ? err : new Error(String(err))),
+      client.instance(target.clusterId, target.instanceId).then(
+        (i): GatewayInstance | Error => i,
+        (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+      ),
+      readFile ? readAgentStatus(engine, target.containerId).catch(() => undefined) : Promise.resolve(undefined),
+    ]);
+    if (info instanceof Error) {
+      throw new GatewayError('register', `The gateway container went away while registering: ${messageOf(info)}`, { cause: info });
+    }
+    // With the restart policy Docker starts a crashed gateway again at once: a new StartedAt, or the
+    // restarting state, is the same crash as an exit.
+    firstStart ??= info.startedAt;
+    const restartedByDocker = info.status === 'restarting' || (firstStart !== undefined && info.startedAt !== undefined && info.startedAt !== firstStart);
+    if (!info.running || restartedByDocker) {
       throw new GatewayError(
         'register',
-        `The gateway container stopped before it registered (exit code ${info.exitCode ?? 'unknown'}). It usually means it could not reach its control plane; see the log below.`,
-        { logTail: await logTail(engine, target.containerId) },
+        `The gateway container stopped before it registered (${restartedByDocker ? 'Docker started it again, as its restart policy says' : `exit code ${info.exitCode ?? 'unknown'}`}). It usually means it could not reach its control plane; see the log below.`,
+        { logTail: await logTail(engine, target.containerId), reason: 'gateway-exited' },
       );
     }
     let instance: GatewayInstance | undefined;
-    try {
-      instance = await client.instance(target.clusterId, target.instanceId);
-    } catch (err) {
-      if (!(err instanceof CloudApiError && err.kind === 'not-found')) lastProblem = `the control plane did not answer: ${messageOf(err)}`;
+    if (found instanceof Error) {
+      if (!(found instanceof CloudApiError && found.kind === 'not-found')) lastProblem = `the control plane did not answer: ${messageOf(found)}`;
+    } else {
+      instance = found;
     }
-    // Reading the file goes through Docker's archive API: do it every time only once the control plane
-    // has the record, and now and then before, for its last_error.
-    const fileExpected = opts.agentStatusFile ?? true;
     if (!fileExpected && instance) return { instance };
-    if (fileExpected && (instance || attempt % 8 === 0)) agent = await readAgentStatus(engine, target.containerId).catch(() => agent);
-    attempt += 1;
+    if (readFile) {
+      agentReadAt = Date.now();
+      agent = file ?? agent;
+    }
+    // The agent writes the file right after the heartbeat's answer: when the control plane's record has
+    // just appeared, a file read that started before it is read again at once.
+    const appeared = instance !== undefined && !seen;
+    seen = seen || instance !== undefined;
+    if (fileExpected && appeared && !confirms(agent, target.instanceId, info.startedAt)) {
+      agentReadAt = Date.now();
+      agent = (await readAgentStatus(engine, target.containerId).catch(() => undefined)) ?? agent;
+    }
     if (agent?.last_error) lastProblem = agent.last_error;
-    if (instance && agent?.registered_at && agent.instance_id === target.instanceId) return { instance, agent };
+    if (instance && agent && confirms(agent, target.instanceId, info.startedAt)) return { instance, agent };
+    if (agent?.registered_at && agent.instance_id === target.instanceId && !confirms(agent, target.instanceId, info.startedAt)) {
+      lastProblem = 'the status file is from before the container (re)started; no heartbeat of this run yet';
+    }
     if (agent && agent.instance_id && agent.instance_id !== target.instanceId) {
       lastProblem = `the agent reports instance ${agent.instance_id}, not ${target.instanceId}`;
     }
     opts.onWaiting?.(instance ? 'The control plane sees the gateway; waiting for the agent to confirm' : `Waiting for the first heartbeat (${lastProblem})`);
     if (Date.now() >= deadline) break;
-    await sleep(Math.min(opts.intervalMs ?? 100, Math.max(0, deadline - Date.now())));
+    // Once the control plane has the record, the file is due within milliseconds: look again soon.
+    pause = instance ? FIRST_PAUSE_MS : Math.min(maxPause, pause * PAUSE_GROWTH);
+    await sleep(Math.min(pause, Math.max(0, deadline - Date.now())));
   }
   throw new GatewayError(
     'register',
     `The gateway did not register with its control plane within ${Math.round(timeoutMs / 1000)} s (last problem: ${lastProblem}). Check that the control plane is running and reachable from Docker, then launch again.`,
-    { logTail: await logTail(engine, target.containerId) },
+    { logTail: await logTail(engine, target.containerId), reason: 'register-timeout' },
   );
 }

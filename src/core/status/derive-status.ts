@@ -1,5 +1,5 @@
 import type { GatewayStatus, OverallState, StatusReason } from './gateway-status.ts';
-import type { StatusInputs } from './status-inputs.ts';
+import type { ControlPlaneProblem, StatusInputs } from './status-inputs.ts';
 
 const DEFAULT_REGISTER_GRACE_MS = 30_000;
 const DEFAULT_LOST_AFTER_MS = 30_000;
@@ -37,6 +37,7 @@ export function deriveStatus(input: StatusInputs, opts: { lostAfterMs?: number }
     engine: { ready: input.engine.ready, endpoint: input.engine.endpoint },
     instanceId: input.instanceId ?? agent?.instance_id ?? undefined,
     containerId: container?.id,
+    containerState: container?.state,
     registeredAt: (instance && instance !== 'unreachable' ? instance.registerTime : undefined) ?? agent?.registered_at ?? undefined,
     lastHeartbeatAt: (instance && instance !== 'unreachable' ? instance.lastSeenTime : undefined) ?? agent?.last_success_at ?? undefined,
     certificateNotAfter: certificate ? new Date(certificate.notAfter).toISOString() : undefined,
@@ -47,11 +48,11 @@ export function deriveStatus(input: StatusInputs, opts: { lostAfterMs?: number }
   const done = (findings: Finding[]): GatewayStatus => ({
     ...base,
     state: worst(findings),
-    reasons: findings.map(({ code, message, action }) => (action ? { code, message, action } : { code, message })),
+    reasons: findings.map(({ code, message, action, reason }) => ({ code, message, ...(action ? { action } : {}), ...(reason ? { reason } : {}) })),
   });
 
   if (!input.engine.ready) {
-    return done([{ state: 'error', code: 'engine-unavailable', message: input.engine.reason ?? 'Docker is not available.', action: 'start-docker' }]);
+    return done([{ state: 'error', code: 'engine-unavailable', message: input.engine.reason ?? 'Docker is not available.', action: 'start-docker', reason: 'engine-unavailable' }]);
   }
   if (input.launching) {
     return done([{ state: 'starting', code: 'launching', message: input.launching.stage }]);
@@ -66,16 +67,22 @@ export function deriveStatus(input: StatusInputs, opts: { lostAfterMs?: number }
     case 'exited':
     case 'dead':
       if (container.oomKilled) {
-        return done([{ state: 'error', code: 'crashed-oom', message: 'The gateway ran out of memory and was stopped by Docker; give Docker more memory, then restart it.', action: 'restart' }]);
+        return done([{ state: 'error', code: 'crashed-oom', message: 'The gateway ran out of memory and was stopped by Docker; give Docker more memory, then launch it again.', action: 'launch', reason: 'gateway-exited' }]);
       }
       if (container.exitCode && container.exitCode !== 0) {
-        return done([{ state: 'error', code: 'crashed', message: `The gateway exited with code ${container.exitCode}; see its logs.`, action: 'show-logs' }]);
+        // Launch is what fixes it: it re-renders the config when stale and recreates the container.
+        const how = container.exitCode === 137 ? ' (killed)' : '';
+        return done([{ state: 'error', code: 'crashed', message: `The gateway exited with code ${container.exitCode}${how}; launch it again to recreate it, or see its logs.`, action: 'launch', reason: 'gateway-exited' }]);
       }
       return done([{ state: 'stopped', code: 'stopped', message: 'The gateway is stopped.', action: 'launch' }]);
     case 'created':
     case 'removing':
       return done([{ state: 'stopped', code: 'not-started', message: 'The gateway container exists but is not running.', action: 'launch' }]);
     case 'restarting':
+      // With the restart policy a gateway that cannot start (a stale config, say) loops here for ever.
+      if (container.exitCode && container.exitCode !== 0) {
+        return done([{ state: 'error', code: 'crash-loop', message: `The gateway keeps exiting (code ${container.exitCode}) and Docker keeps restarting it; launch it again to re-render its config and recreate it, or see its logs.`, action: 'launch', reason: 'gateway-exited' }]);
+      }
       return done([{ state: 'starting', code: 'restarting', message: 'Docker is restarting the gateway.' }]);
     case 'paused':
       return done([{ state: 'degraded', code: 'paused', message: 'The gateway container is paused; unpause it in Docker.' }]);
@@ -84,13 +91,38 @@ export function deriveStatus(input: StatusInputs, opts: { lostAfterMs?: number }
   }
 }
 
+/** What each control-plane problem reads as, and what fixes it. */
+const PROBLEM_TEXT: Record<ControlPlaneProblem['reason'], { degraded: string; lost: string; fix?: string; action?: Finding['action'] }> = {
+  'token-refused': {
+    degraded: "The control plane refused this profile's token (revoked or expired)",
+    lost: "The control plane also refuses this profile's token: set a new one.",
+    fix: "Set a new token: 'gateway-tray profiles set-token NAME --token-stdin', or Settings, Profiles.",
+  },
+  'token-missing': {
+    degraded: 'No token is stored for this profile, so the app cannot ask the control plane',
+    lost: 'No token is stored for this profile either: set one.',
+    fix: "Set it: 'gateway-tray profiles set-token NAME --token-stdin', or Settings, Profiles.",
+  },
+  'control-plane-down': {
+    degraded: 'The control plane is not running (nothing listens at its address)',
+    lost: "The control plane is not running: launch again (it starts the local one), or start 'gateway-tray control-plane'.",
+    fix: 'Launch again to start it.',
+    action: 'launch',
+  },
+  'control-plane-unreachable': {
+    degraded: 'The control plane does not answer the app',
+    lost: 'The control plane does not answer the app either.',
+    action: 'retry',
+  },
+};
+
 function runningFindings(input: StatusInputs, lostAfterMs: number): Finding[] {
   const { now, container, agent, instance, certificate } = input;
   const findings: Finding[] = [];
 
   if (certificate) {
     if (now >= certificate.notAfter) {
-      findings.push({ state: 'error', code: 'cert-expired', message: `The gateway's certificate expired on ${new Date(certificate.notAfter).toISOString()}; renew it.`, action: 'renew-cert' });
+      findings.push({ state: 'error', code: 'cert-expired', message: `The gateway's certificate expired on ${new Date(certificate.notAfter).toISOString()}; renew it.`, action: 'renew-cert', reason: 'certificate-expired' });
     } else if (certificate.needsRenewal) {
       findings.push({ state: 'degraded', code: 'cert-expiring', message: `The gateway's certificate expires on ${new Date(certificate.notAfter).toISOString()}; renew it.`, action: 'renew-cert' });
     }
@@ -115,10 +147,27 @@ function runningFindings(input: StatusInputs, lostAfterMs: number): Finding[] {
 
   const sinceSuccess = ageMs(now, agent?.last_success_at);
   if (instance === 'unreachable') {
+    const problem = input.controlPlaneProblem ?? { reason: 'control-plane-unreachable', detail: '' };
     if (sinceSuccess !== undefined && sinceSuccess > lostAfterMs) {
-      findings.push({ state: 'lost', code: 'control-plane-unreachable', message: `No heartbeat has reached the control plane for ${Math.round(sinceSuccess / 1000)} s${agentError}`, action: 'restart' });
+      findings.push({
+        state: 'lost',
+        code: 'control-plane-unreachable',
+        message: `No heartbeat has reached the control plane for ${Math.round(sinceSuccess / 1000)} s${agentError}. ${PROBLEM_TEXT[problem.reason].lost}`,
+        action: problem.reason === 'control-plane-down' ? 'launch' : 'restart',
+        reason: problem.reason,
+      });
     } else {
-      findings.push({ state: 'degraded', code: 'control-plane-unanswered', message: 'The control plane does not answer the app; the gateway is still heartbeating.' });
+      const failing = agent !== undefined && agent !== null && agent.consecutive_failures >= TRANSIENT_FAILURES;
+      // "Still heartbeating" only when the agent's file says so; unknown is not healthy.
+      const beat = failing ? `; the gateway's heartbeats fail too${agentError}` : sinceSuccess !== undefined ? '; the gateway is still heartbeating.' : '.';
+      const text = PROBLEM_TEXT[problem.reason];
+      findings.push({
+        state: 'degraded',
+        code: problem.reason === 'control-plane-unreachable' ? 'control-plane-unanswered' : problem.reason,
+        message: `${text.degraded}${beat}${text.fix ? ` ${text.fix.replace('NAME', input.profile)}` : ''}`,
+        ...(text.action ? { action: text.action } : {}),
+        reason: problem.reason,
+      });
     }
   } else if (instance === null) {
     findings.push({ state: 'degraded', code: 'unknown-to-control-plane', message: 'The control plane has no record of this gateway; it will register again with its next heartbeat.' });
@@ -126,7 +175,13 @@ function runningFindings(input: StatusInputs, lostAfterMs: number): Finding[] {
     if (instance.status === 'Lost Connection' || instance.status === 'Offline') {
       findings.push({ state: 'lost', code: 'heartbeat-lost', message: `The control plane has not heard from the gateway since ${instance.lastSeenTime ?? 'it registered'}${agentError}`, action: 'restart' });
     } else if (instance.status === 'Only Heartbeats') {
-      findings.push({ state: 'degraded', code: 'config-channel-down', message: 'The gateway heartbeats but does not receive configuration from the control plane.' });
+      findings.push({
+        state: 'degraded',
+        code: 'config-centre-down',
+        message: "The gateway heartbeats, but the control plane's config centre (etcd) does not answer it, so it gets no configuration. Launch again to restart the config centre (or check etcd), then the gateway picks it up by itself.",
+        action: 'launch',
+        reason: 'config-centre-down',
+      });
     }
   }
   if (agent && agent.consecutive_failures >= TRANSIENT_FAILURES && !findings.some((f) => f.state === 'lost')) {

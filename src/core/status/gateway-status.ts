@@ -1,3 +1,6 @@
+import type { ReasonCode } from '../reasons/reason-codes.ts';
+import type { ContainerRunState } from './status-inputs.ts';
+
 /** The one snapshot the tray, the UI and `gateway-tray status` all show. */
 export type OverallState = 'stopped' | 'starting' | 'healthy' | 'degraded' | 'lost' | 'error';
 
@@ -9,6 +12,8 @@ export interface StatusReason {
   code: string;
   message: string;
   action?: StatusAction;
+  /** The stable cause (shared with errors and CLI exit codes), where one applies. */
+  reason?: ReasonCode;
 }
 
 export interface GatewayStatus {
@@ -18,6 +23,8 @@ export interface GatewayStatus {
   engine: { ready: boolean; endpoint?: string };
   instanceId?: string;
   containerId?: string;
+  /** Docker's state of that container: an Error with an exited container is not a running gateway. */
+  containerState?: ContainerRunState;
   /** RFC 3339, from the control plane's record when it has one. */
   registeredAt?: string;
   lastHeartbeatAt?: string;

@@ -1,3 +1,12 @@
+import type { ReasonCode } from '../reasons/reason-codes.ts';
+
+/** Why the control plane gave the app no usable answer. */
+export interface ControlPlaneProblem {
+  reason: Extract<ReasonCode, 'token-refused' | 'token-missing' | 'control-plane-down' | 'control-plane-unreachable'>;
+  /** The underlying error's words, for the details line. */
+  detail: string;
+}
+
 /** The agent's status file (PROTOCOL §5), as read through Docker. */
 export interface AgentStatusFile {
   instance_id: string;
@@ -49,6 +58,8 @@ export interface StatusInputs {
   agent: AgentStatusFile | null | undefined;
   /** 'unreachable': the control plane did not answer the last poll. null: it has no record. */
   instance: InstanceFacts | null | 'unreachable' | undefined;
+  /** With instance 'unreachable': why. */
+  controlPlaneProblem?: ControlPlaneProblem;
   certificate: CertificateFacts | null | undefined;
   instanceId?: string;
   ports?: Record<string, number>;

@@ -16,7 +16,7 @@ import { containerFacts, findInstanceContainer } from './container-source.ts';
 import { deriveStatus } from './derive-status.ts';
 import type { GatewayStatus } from './gateway-status.ts';
 import { InstancePoller } from './instance-source.ts';
-import type { AgentStatusFile, CertificateFacts, ContainerFacts, InstanceFacts, StatusInputs } from './status-inputs.ts';
+import type { AgentStatusFile, CertificateFacts, ContainerFacts, ControlPlaneProblem, InstanceFacts, StatusInputs } from './status-inputs.ts';
 
 export interface StatusWatcherOptions {
   engine: Engine;
@@ -25,6 +25,8 @@ export interface StatusWatcherOptions {
   instanceName?: string;
   /** The profile's control plane; without one the instance record counts as unreachable. */
   client?: ControlPlaneClient;
+  /** Why there is no client, when there is none (a missing token reads differently from a dead server). */
+  controlPlaneProblem?: ControlPlaneProblem;
   clusterId?: string;
   ports?: Record<string, number>;
   /** Least time between two reads of the agent's status file (default: the agent's heartbeat interval, 10 s). */
@@ -52,6 +54,7 @@ interface Observed {
   container: ContainerFacts | null | undefined;
   agent: AgentStatusFile | null | undefined;
   instance: InstanceFacts | null | 'unreachable' | undefined;
+  controlPlaneProblem?: ControlPlaneProblem;
   certificate: Omit<CertificateFacts, 'needsRenewal'> | null | undefined;
 }
 
@@ -104,7 +107,7 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus]; insta
     super();
     this.#o = options;
     this.#clock = options.clock ?? realClock;
-    this.#poller = new InstancePoller(options.client, options.clusterId);
+    this.#poller = new InstancePoller(options.client, options.clusterId, options.controlPlaneProblem);
     this.#engineKnownSignal = new Promise((resolve) => (this.#markEngineKnown = resolve));
     this.#monitor = options.engine.createMonitor({ eventFilters: WATCHED_EVENTS, healthIntervalMs: ENGINE_HEALTH_MS });
     this.#monitor.on('state', (s) => this.#onEngineState(s));
@@ -334,9 +337,11 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus]; insta
         this.#seen.instance = null;
         return;
       }
-      const { facts, record } = await this.#poller.poll(id);
+      const { facts, record, problem } = await this.#poller.poll(id);
       this.#instanceFailures = facts === 'unreachable' ? this.#instanceFailures + 1 : 0;
       this.#seen.instance = facts;
+      if (problem) this.#seen.controlPlaneProblem = problem;
+      else delete this.#seen.controlPlaneProblem;
       if (record) this.#tell('instance', () => this.emit('instance', record));
       // When the record cannot tell (no record, unreachable, Lost), the agent's file says why: read it
       // before this answer is shown, so the status does not flicker through a guess.
@@ -382,6 +387,7 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus]; insta
       container: s.container,
       agent: s.agent,
       instance: s.instance,
+      ...(s.controlPlaneProblem ? { controlPlaneProblem: s.controlPlaneProblem } : {}),
       certificate: cert ? { ...cert, needsRenewal: needsRenewal({ notBefore: new Date(cert.notBefore), notAfter: new Date(cert.notAfter) }, new Date(now)) } : cert,
       ...(s.instanceId ? { instanceId: s.instanceId } : {}),
       ...(this.#o.ports ? { ports: this.#o.ports } : {}),

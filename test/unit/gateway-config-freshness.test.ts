@@ -1,0 +1,40 @@
+/** Whether a gateway's config.yaml still names the live data-plane address, and whether a status file is of this run. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { staleConfig } from '../../src/core/gateway/config-freshness.ts';
+import { confirms } from '../../src/core/gateway/wait-registered.ts';
+import type { AgentStatusFile } from '../../src/core/status/status-inputs.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'gt-fresh-'));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+const config = (host: string) => `deployment:\n  role: data_plane\n  etcd:\n    host:\n      - ${host}\n    prefix: /apisix\n`;
+
+test('the same config-centre host is fresh; another port, or no readable config, is stale and says both', () => {
+  const file = join(dir, 'config.yaml');
+  writeFileSync(file, config('https://host.docker.internal:44775'));
+  assert.equal(staleConfig(file, ['https://host.docker.internal:44775']), undefined);
+  const moved = staleConfig(file, ['https://host.docker.internal:38093']);
+  assert.ok(moved);
+  assert.deepEqual(moved.configured, ['https://host.docker.internal:44775']);
+  assert.match(moved.message, /names https:\/\/host\.docker\.internal:44775, but the control plane now listens at https:\/\/host\.docker\.internal:38093/);
+  assert.ok(staleConfig(join(dir, 'missing.yaml'), ['https://host.docker.internal:1']), 'no config: stale');
+  writeFileSync(file, 'not: [yaml');
+  assert.ok(staleConfig(file, ['https://host.docker.internal:1']), 'an unreadable config: stale');
+});
+
+test('a status file confirms a registration only for this instance and this run of the container', () => {
+  const started = Date.parse('2026-12-01T10:00:00.000Z');
+  const file = (registered_at: string | null, instance_id = 'i1'): AgentStatusFile => ({
+    instance_id, run_id: 'r', registered_at, last_attempt_at: registered_at, last_success_at: registered_at, consecutive_failures: 0, last_error: null, heartbeat_interval_s: 10,
+  });
+  assert.equal(confirms(file('2026-12-01T10:00:00.400Z'), 'i1', started), true);
+  assert.equal(confirms(file('2026-12-01T09:59:59.500Z'), 'i1', started), true, 'within the rounding of the two clocks');
+  assert.equal(confirms(file('2026-12-01T09:59:50.000Z'), 'i1', started), false, 'from the run before the restart');
+  assert.equal(confirms(file('2026-12-01T10:00:01.000Z', 'other'), 'i1', started), false);
+  assert.equal(confirms(file(null), 'i1', started), false);
+  assert.equal(confirms(file('2026-12-01T09:00:00.000Z'), 'i1', undefined), true, 'no start time known: as before');
+});
