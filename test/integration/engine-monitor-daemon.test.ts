@@ -1,89 +1,27 @@
 /**
- * The monitor against a daemon that stops and starts. It uses a private dockerd, never the system one:
- * its own socket, data, exec root (and so its own containerd), pid file and config file. It runs in its
- * own network namespace because `--bridge=none` makes dockerd delete the host's `docker0` bridge, which
- * the system daemon needs (found the hard way on Docker 20.10).
+ * The monitor against a daemon that stops and starts: a private dockerd (test/helpers/private-dockerd.ts),
+ * never the system one.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import Docker from 'dockerode';
 import { EngineMonitor } from '../../src/core/engine/monitor.ts';
 import { parseHostUrl } from '../../src/core/engine/host-url.ts';
 import type { EngineEvent, EngineState } from '../../src/core/engine/types.ts';
+import { PrivateDockerd } from '../helpers/private-dockerd.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'gt-dockerd-'));
-const socket = join(dir, 'docker.sock');
+const dockerd = new PrivateDockerd('engine-test');
+const socket = dockerd.socket;
 const endpoint = parseHostUrl(`unix://${socket}`);
-const namespace = `gt-engine-test-${process.pid}`;
-let daemon: ChildProcess | undefined;
-
-function startDaemon(): ChildProcess {
-  writeFileSync(join(dir, 'daemon.json'), '{}');
-  const log = openSync(join(dir, 'dockerd.log'), 'a');
-  // `unshare` execs dockerd, so the child's pid is dockerd's own.
-  const child = spawn(
-    'unshare',
-    [
-      '--net',
-      'dockerd',
-      '-H', `unix://${socket}`,
-      '--data-root', join(dir, 'data'),
-      '--exec-root', join(dir, 'exec'),
-      '--pidfile', join(dir, 'pid'),
-      '--config-file', join(dir, 'daemon.json'),
-      '--containerd-namespace', namespace,
-      '--containerd-plugins-namespace', `${namespace}-plugins`,
-      '--bridge=none',
-      '--iptables=false',
-    ],
-    { stdio: ['ignore', log, log] },
-  );
-  closeSync(log);
-  return child;
-}
-
-async function waitUntilUp(): Promise<void> {
-  const docker = new Docker({ socketPath: socket });
-  await waitFor(() => docker.ping().then(() => true), { what: `the private dockerd to answer at ${socket}`, timeoutMs: 60_000, intervalMs: 250 });
-}
-
-async function stopDaemon(): Promise<void> {
-  const child = daemon;
-  daemon = undefined;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-function logTail(): string {
-  try {
-    return readFileSync(join(dir, 'dockerd.log'), 'utf8').split('\n').slice(-15).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
 
 before(async () => {
-  daemon = startDaemon();
-  try {
-    await waitUntilUp();
-  } catch (err) {
-    throw new Error(`${(err as Error).message}\n--- dockerd log ---\n${logTail()}`, { cause: err });
-  }
-  assert.equal(Number(readFileSync(join(dir, 'pid'), 'utf8')), daemon.pid, 'the pid we stop is dockerd itself');
+  await dockerd.start();
+  assert.equal(dockerd.pidFile(), dockerd.pid, 'the pid we stop is dockerd itself');
 });
 
 after(async () => {
-  await stopDaemon();
-  rmSync(dir, { recursive: true, force: true });
+  await dockerd.remove();
 });
 
 function volumeEvent(events: EngineEvent[], name: string): EngineEvent | undefined {
@@ -112,11 +50,11 @@ test('the daemon stops and starts while the monitor runs: unavailable, then read
   await docker.createVolume({ Name: 'gt-before', Labels: { 'io.gateway-tray.managed': 'true' } });
   await waitFor(() => volumeEvent(events, 'gt-before'), { what: 'the volume create event' });
 
-  await stopDaemon();
+  await dockerd.stop();
   await waitFor(() => monitor.state.status === 'unavailable', { what: 'the monitor to report unavailable', timeoutMs: 20_000 });
   assert.equal(monitor.state.reason, `Docker is not running at unix://${socket}: start Docker (or Docker Desktop) and try again`);
 
-  daemon = startDaemon();
+  dockerd.spawn();
   await waitFor(() => monitor.state.status === 'ready', { what: 'the monitor to reconnect', timeoutMs: 60_000 });
   await docker.createVolume({ Name: 'gt-after' });
   await waitFor(() => volumeEvent(events, 'gt-after'), { what: 'events after the restart', timeoutMs: 20_000 });
@@ -152,10 +90,9 @@ test('probeNow re-probes at once, instead of waiting out the backoff', async (t)
   t.after(() => monitor.dispose());
   monitor.start();
   await waitFor(() => monitor.state.status === 'ready', { what: 'ready', timeoutMs: 20_000 });
-  await stopDaemon();
+  await dockerd.stop();
   await waitFor(() => monitor.state.status === 'unavailable', { what: 'unavailable', timeoutMs: 20_000 });
-  daemon = startDaemon();
-  await waitUntilUp();
+  await dockerd.start();
   assert.equal(monitor.state.status, 'unavailable', 'still waiting out its backoff');
   monitor.probeNow();
   await waitFor(() => monitor.state.status === 'ready', { what: 'ready after probeNow', timeoutMs: 10_000 });
@@ -172,7 +109,7 @@ test('dispose releases the stream and timers: no more states or events afterward
   const count = seen.length;
   const docker = new Docker({ socketPath: socket });
   await docker.createVolume({ Name: 'gt-after-dispose' });
-  await stopDaemon();
+  await dockerd.stop();
   // Give a would-be retry loop (100-200 ms backoff) many chances to report something.
   const probe = new EngineMonitor({ endpoint, reason: 'probe', backoff: { initialMs: 100, maxMs: 100 } });
   const probeStates: string[] = [];

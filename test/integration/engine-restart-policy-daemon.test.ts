@@ -1,80 +1,22 @@
 /**
  * dockerd restart (as after a Docker Desktop restart or a reboot): a gateway container, created from
  * the app's own create request, comes back by itself; one that the app stopped stays stopped. It uses a
- * private dockerd, never the system one, set up as test/integration/engine-monitor-daemon.test.ts does
- * (own socket, data, exec root, containerd namespace, pid and config file, own network namespace, since
- * `--bridge=none` would delete the host's docker0). With no bridge the containers run with no network,
+ * private dockerd (test/helpers/private-dockerd.ts), never the system one. With no bridge the containers run with no network,
  * and the image is a tiny one made here from the host's `sleep` and its libc (no registry is reachable).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, createReadStream, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { createReadStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Docker from 'dockerode';
 import { createRequestOf, gatewayContainerSpecSchema } from '../../src/core/engine/containers.ts';
+import { PrivateDockerd } from '../helpers/private-dockerd.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'gt-dockerd-rp-'));
-const socket = join(dir, 'docker.sock');
-const namespace = `gt-restart-policy-${process.pid}`;
+const dockerd = new PrivateDockerd('rp');
+const dir = dockerd.dir;
 const IMAGE = 'gt-restart-policy/sleep:test';
-let daemon: ChildProcess | undefined;
-
-function startDaemon(): ChildProcess {
-  writeFileSync(join(dir, 'daemon.json'), '{}');
-  const log = openSync(join(dir, 'dockerd.log'), 'a');
-  const child = spawn(
-    'unshare',
-    [
-      '--net',
-      'dockerd',
-      '-H', `unix://${socket}`,
-      '--data-root', join(dir, 'data'),
-      '--exec-root', join(dir, 'exec'),
-      '--pidfile', join(dir, 'pid'),
-      '--config-file', join(dir, 'daemon.json'),
-      '--containerd-namespace', namespace,
-      '--containerd-plugins-namespace', `${namespace}-plugins`,
-      '--bridge=none',
-      '--iptables=false',
-    ],
-    { stdio: ['ignore', log, log] },
-  );
-  closeSync(log);
-  return child;
-}
-
-function logTail(): string {
-  try {
-    return readFileSync(join(dir, 'dockerd.log'), 'utf8').split('\n').slice(-15).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
-
-async function up(): Promise<Docker> {
-  daemon = startDaemon();
-  const docker = new Docker({ socketPath: socket });
-  try {
-    await waitFor(() => docker.ping().then(() => true), { what: `the private dockerd to answer at ${socket}`, timeoutMs: 60_000, intervalMs: 250 });
-  } catch (err) {
-    throw new Error(`${(err as Error).message}\n--- dockerd log ---\n${logTail()}`, { cause: err });
-  }
-  return docker;
-}
-
-async function down(): Promise<void> {
-  const child = daemon;
-  daemon = undefined;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 /** A root file system holding only `sleep` and what it links to, imported as an image. */
 async function importSleepImage(docker: Docker): Promise<void> {
@@ -105,13 +47,12 @@ async function createGateway(docker: Docker, instanceId: string): Promise<Docker
 let docker: Docker;
 
 before(async () => {
-  docker = await up();
+  docker = await dockerd.start();
   await importSleepImage(docker);
 });
 
 after(async () => {
-  await down();
-  rmSync(dir, { recursive: true, force: true });
+  await dockerd.remove();
 });
 
 test('after a dockerd restart the gateway comes back by itself; one the app stopped stays stopped', async () => {
@@ -120,10 +61,10 @@ test('after a dockerd restart the gateway comes back by itself; one the app stop
   await stopped.stop({ t: 1 });
   assert.equal((await running.inspect()).HostConfig.RestartPolicy?.Name, 'unless-stopped');
 
-  await down();
-  docker = await up();
+  await dockerd.stop();
+  docker = await dockerd.start();
   const back = await waitFor(async () => ((await docker.getContainer(running.id).inspect()).State.Running ? true : undefined), {
-    what: `the gateway to be started again by dockerd (${logTail()})`,
+    what: `the gateway to be started again by dockerd (${dockerd.logTail()})`,
     timeoutMs: 30_000,
   });
   assert.equal(back, true);

@@ -6,7 +6,7 @@ import type { DataPlaneAddress } from './dataplane-reach.ts';
 export const HUNG = 'hung';
 
 /** GET /version on the data-plane endpoint with the gateway's own certificate, as its init_etcd does. */
-export function versionStatus(address: DataPlaneAddress, sni: string | undefined, bundle: TlsBundle, instanceId: string): Promise<number | Error | typeof HUNG> {
+export function versionStatus(address: DataPlaneAddress, sni: string | undefined, bundle: TlsBundle, instanceId: string, timeoutMs = 4000): Promise<number | Error | typeof HUNG> {
   return new Promise((resolve) => {
     let handshook = false;
     const req = request(
@@ -21,7 +21,7 @@ export function versionStatus(address: DataPlaneAddress, sni: string | undefined
         ca: bundle.caCertificate,
         agent: false,
         headers: { 'X-APISEVEN-Instance-Id': instanceId },
-        timeout: 4000,
+        timeout: timeoutMs,
       },
       (res) => {
         res.resume();
@@ -31,7 +31,7 @@ export function versionStatus(address: DataPlaneAddress, sni: string | undefined
     req.on('socket', (socket) => socket.once('secureConnect', () => (handshook = true)));
     req.on('timeout', () => {
       if (handshook) resolve(HUNG);
-      req.destroy(new Error('no answer within 4 s'));
+      req.destroy(new Error(`no answer within ${timeoutMs} ms`));
     });
     req.on('error', (err) => resolve(err));
     req.end();

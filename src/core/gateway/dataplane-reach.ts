@@ -1,9 +1,9 @@
 import { connect } from 'node:net';
-import { request } from 'node:https';
 import type { TlsBundle } from '../credentials/tls-bundle.ts';
 import { DockerEngine } from '../engine/engine.ts';
 import type { Engine } from '../engine/engine.ts';
 import { bridgeGatewayAddress } from './bridge-gateway.ts';
+import { versionStatus } from './config-centre-probe.ts';
 import { GatewayError, messageOf } from './errors.ts';
 
 function tcpOpen(host: string, port: number, timeoutMs: number): Promise<boolean> {
@@ -64,29 +64,6 @@ export async function checkDataPlaneReachable(address: DataPlaneAddress): Promis
  * data-plane endpoint, as the gateway's `init_etcd` does, verified against the bundle's CA with the
  * cluster's SNI. A certificate from a reset control plane, a revoked or expired one, fails here.
  */
-export function bundleAccepted(address: DataPlaneAddress, sni: string | undefined, bundle: TlsBundle, instanceId: string, timeoutMs = 3000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = request(
-      {
-        host: address.host,
-        port: address.port,
-        path: '/version',
-        method: 'GET',
-        ...(sni ? { servername: sni } : {}),
-        cert: bundle.certificate,
-        key: bundle.privateKey,
-        ca: bundle.caCertificate,
-        agent: false,
-        headers: { 'X-APISEVEN-Instance-Id': instanceId },
-        timeout: timeoutMs,
-      },
-      (res) => {
-        res.resume();
-        resolve(res.statusCode === 200);
-      },
-    );
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(false));
-    req.end();
-  });
+export async function bundleAccepted(address: DataPlaneAddress, sni: string | undefined, bundle: TlsBundle, instanceId: string, timeoutMs = 3000): Promise<boolean> {
+  return (await versionStatus(address, sni, bundle, instanceId, timeoutMs)) === 200;
 }
