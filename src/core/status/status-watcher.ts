@@ -17,6 +17,7 @@ import { deriveStatus } from './derive-status.ts';
 import type { GatewayStatus } from './gateway-status.ts';
 import { InstancePoller } from './instance-source.ts';
 import type { AgentStatusFile, CertificateFacts, ContainerFacts, ControlPlaneProblem, InstanceFacts, StatusInputs } from './status-inputs.ts';
+import { agentWanted, heartbeatMs, instanceIntervalMs, instanceWanted, type ReadPlanState } from './read-plan.ts';
 
 export interface StatusWatcherOptions {
   engine: Engine;
@@ -60,8 +61,6 @@ interface Observed {
 
 type Source = 'container' | 'agent' | 'instance' | 'certificate';
 
-const DEFAULT_HEARTBEAT_MS = 10_000;
-const DEFAULT_LOST_AFTER_MS = 30_000;
 // A daemon that exits or restarts closes the events stream at once; the ping is only for one that hangs.
 const ENGINE_HEALTH_MS = 30_000;
 const snapshotKey = (s: GatewayStatus): string => JSON.stringify({ ...s, at: 0 });
@@ -197,37 +196,16 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus]; insta
     return this.#seen.engine.ready && this.#seen.container?.state === 'running';
   }
 
-  #heartbeatMs(): number {
-    const s = this.#seen.agent?.heartbeat_interval_s;
-    return s && s > 0 ? Math.max(1000, s * 1000) : DEFAULT_HEARTBEAT_MS;
-  }
-
-  /** The status file adds what the control plane's record cannot say; while nobody looks, only then. */
-  #agentWanted(): boolean {
-    if (!this.#running()) return false;
-    if (this.#lookers > 0) return true;
-    const i = this.#seen.instance;
-    // Not asked yet: the record's answer decides (it comes at once after a container change).
-    if (i === undefined) return false;
-    return !(i !== null && i !== 'unreachable' && (i.status === 'Healthy' || i.status === 'Only Heartbeats'));
-  }
-
-  #instanceWanted(): boolean {
-    return this.#seen.engine.ready && (this.#lookers > 0 || this.#running());
-  }
-
-  #instanceIntervalMs(): number {
-    const backoff = Math.min(6, 2 ** Math.max(0, this.#instanceFailures - 2));
-    if (this.#lookers > 0) return (this.#o.instancePollMs ?? 5000) * backoff;
-    if (this.#o.idleInstancePollMs !== undefined) return this.#o.idleInstancePollMs * backoff;
-    const heartbeat = this.#heartbeatMs();
-    const i = this.#seen.instance;
-    const lastSeen = i && i !== 'unreachable' && i.status !== 'Lost Connection' && i.status !== 'Offline' && i.lastSeenTime ? Date.parse(i.lastSeenTime) : NaN;
-    if (Number.isNaN(lastSeen) || this.#instancePolledAt === undefined) return heartbeat * backoff;
-    // Nothing the tray shows can change before the record could say Lost; the clamp bounds a skewed clock.
-    const lostAfter = this.#o.lostAfterMs ?? DEFAULT_LOST_AFTER_MS;
-    const untilLost = lastSeen + lostAfter + 1000 - this.#instancePolledAt;
-    return Math.min(lostAfter, Math.max(heartbeat, untilLost));
+  #plan(): ReadPlanState {
+    return {
+      engineReady: this.#seen.engine.ready,
+      containerRunning: this.#running(),
+      lookers: this.#lookers,
+      agent: this.#seen.agent,
+      instance: this.#seen.instance,
+      instanceFailures: this.#instanceFailures,
+      instancePolledAt: this.#instancePolledAt,
+    };
   }
 
   #setTimer(name: Source, ms: number, fn: () => void): void {
@@ -254,15 +232,15 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus]; insta
 
   #scheduleAgent(): void {
     this.#clearTimer('agent');
-    if (this.#disposed || !this.#started || !this.#agentWanted()) return;
-    const due = (this.#agentReadAt ?? -Infinity) + (this.#o.pollMs ?? this.#heartbeatMs());
+    if (this.#disposed || !this.#started || !agentWanted(this.#plan())) return;
+    const due = (this.#agentReadAt ?? -Infinity) + (this.#o.pollMs ?? heartbeatMs(this.#seen.agent));
     this.#setTimer('agent', Math.max(0, due - this.#now()), () => void this.#refreshAgent());
   }
 
   #scheduleInstance(): void {
     this.#clearTimer('instance');
-    if (this.#disposed || !this.#started || !this.#instanceWanted()) return;
-    const due = (this.#instancePolledAt ?? -Infinity) + this.#instanceIntervalMs();
+    if (this.#disposed || !this.#started || !instanceWanted(this.#plan())) return;
+    const due = (this.#instancePolledAt ?? -Infinity) + instanceIntervalMs(this.#plan(), this.#o);
     this.#setTimer('instance', Math.max(0, due - this.#now()), () => void this.#refreshInstance());
   }
 
@@ -345,8 +323,8 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus]; insta
       if (record) this.#tell('instance', () => this.emit('instance', record));
       // When the record cannot tell (no record, unreachable, Lost), the agent's file says why: read it
       // before this answer is shown, so the status does not flicker through a guess.
-      const due = (this.#agentReadAt ?? -Infinity) + (this.#o.pollMs ?? this.#heartbeatMs());
-      if (this.#agentWanted() && due <= this.#now()) await this.#refreshAgent();
+      const due = (this.#agentReadAt ?? -Infinity) + (this.#o.pollMs ?? heartbeatMs(this.#seen.agent));
+      if (agentWanted(this.#plan()) && due <= this.#now()) await this.#refreshAgent();
     }).finally(() => this.#reschedule());
   }
 
