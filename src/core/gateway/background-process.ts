@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { writeFileAtomic } from '../credentials/atomic-write.ts';
 
 export interface BackgroundProcess {
@@ -9,11 +9,32 @@ export interface BackgroundProcess {
   exited: Promise<number | null>;
 }
 
+/** Above this size a background log is set aside at the next start, so a log that runs for months stays bounded. */
+export const LOG_ROTATE_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Moves `path` to `path.1` (replacing an older `.1`) when it has grown past `maxBytes`. It runs only
+ * before a process opens the log: the running process keeps its descriptor, so rotating under it would
+ * send its lines to the old file.
+ */
+export function rotateLogIfLarge(path: string, maxBytes = LOG_ROTATE_BYTES): boolean {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    return false;
+  }
+  if (size <= maxBytes) return false;
+  renameSync(path, `${path}.1`);
+  return true;
+}
+
 /**
  * Starts a process that outlives this command: detached, in its own process group, its output appended
  * to `logFile`, its pid written to `pidFile`. The caller stops it later by that pid.
  */
-export function startBackground(command: string, args: string[], files: { logFile: string; pidFile: string }, env: NodeJS.ProcessEnv = process.env): BackgroundProcess {
+export function startBackground(command: string, args: string[], files: { logFile: string; pidFile: string; rotateBytes?: number }, env: NodeJS.ProcessEnv = process.env): BackgroundProcess {
+  rotateLogIfLarge(files.logFile, files.rotateBytes);
   const fd = openSync(files.logFile, 'a', 0o600);
   let child;
   try {
