@@ -1,14 +1,17 @@
 /**
  * Runs the test files with node's test runner, group by group: unit tests concurrently (they share
- * nothing), then integration and end-to-end tests one file at a time (they share one Docker daemon, and
- * some restart things in it). Each file runs in its own `run()` so that its duration is measured, not
- * guessed. A line per file as it finishes, with its diagnostics; the full TAP of a file that failed;
- * then each file's duration, slowest first, the total, and one closing line
- * `N passed, N failed, N skipped` for the whole run.
+ * nothing), then integration tests two files at a time (each makes its own containers, homes and
+ * ports on the one Docker daemon), except the files of SERIAL, which run alone; then the end-to-end
+ * test. Each file runs in its own `run()` so that its duration is measured, not guessed. A line per file
+ * as it finishes, with its diagnostics; the full TAP of a file that failed; then each file's duration,
+ * slowest first, the total, and one closing line `N passed, N failed, N skipped` for the whole run.
  *
- *   node --import tsx test/run-tests.ts [unit|integration|e2e ...] [--only=<substring>]
+ *   node --import tsx test/run-tests.ts [unit|integration|e2e ...] [--only=<substring>] [--jobs=N]
+ *
+ * --jobs (or GATEWAY_TRAY_TEST_JOBS) sets how many integration files run at once; 1 is the old
+ * one-at-a-time run.
  */
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { Readable } from 'node:stream';
@@ -24,15 +27,65 @@ const ROOT = resolve(import.meta.dirname, '..');
  */
 const PER_FILE_TIMEOUT_MS = 600_000;
 
+/**
+ * Integration files that run with no other file beside them, and why. Everything else may share the
+ * machine with one other file: each test makes its own containers (labelled with its run id), homes,
+ * etcd and ports. A file that measures time on the real clock, restarts a daemon, or fills a disk is
+ * listed here; so is any file that finds another one's work in its way. A name here that no longer
+ * exists fails the run, so the list cannot rot silently.
+ */
+const SERIAL: Record<string, string> = {
+  'test/integration/agent-standin.test.ts': 'measures the heartbeat period to ±1 s and registration within 2 s',
+  'test/integration/cert-auto-renew.test.ts': 'asserts that heartbeats never pause longer than one interval',
+  'test/integration/cert-auto-renew-cli.test.ts': 'asserts that heartbeats never pause longer than one interval',
+  'test/integration/status-paused.test.ts': 'a shortened lost threshold on the real clock, 5 s above the heartbeat interval',
+  'test/integration/lifecycle-faults.test.ts': 'a shortened lost threshold on the real clock (SIGSTOP of the control plane)',
+  'test/integration/control-plane-status.test.ts': 'shrunk lost and heartbeat thresholds on the real clock',
+  'test/integration/status-watcher.test.ts': 'asserts status propagation within 1 s',
+  'test/integration/engine-monitor-daemon.test.ts': 'stops and starts a private dockerd',
+  'test/integration/engine-restart-policy-daemon.test.ts': 'stops and starts a private dockerd',
+  // The app refuses to remove a profile while a gateway of a profile by that name runs anywhere on the
+  // daemon (findManaged matches the profile label, not the home), so another file's "local" gateway
+  // changes the error this file expects.
+  'test/integration/web-bridge.test.ts': 'removes profile "local", refused while any file runs a "local" gateway',
+  'test/integration/credentials-disk-full.test.ts': 'fills a disk',
+  'test/integration/etcd-tls.test.ts': 'fills a disk',
+  'test/integration/control-plane-damaged-files.test.ts': 'fills a disk',
+};
+
+/**
+ * Files known to take longest start first, so that the last file to finish is a short one. The
+ * durations of the last run on this machine (.cache/test-durations.json) take over when there are some.
+ */
+const SLOW_FIRST = [
+  'test/integration/cli-gateway.test.ts',
+  'test/integration/cli-set-token.test.ts',
+  'test/integration/control-plane-background.test.ts',
+  'test/integration/gateway-recovery.test.ts',
+  'test/integration/control-plane-embedded-host.test.ts',
+  'test/integration/control-plane-cli.test.ts',
+];
+const DURATIONS_FILE = '.cache/test-durations.json';
+
 interface Group {
   name: string;
   dir: string;
   concurrency: number;
 }
 
+function jobs(args: string[]): number {
+  const raw = args.find((a) => a.startsWith('--jobs='))?.slice('--jobs='.length) ?? process.env.GATEWAY_TRAY_TEST_JOBS ?? '2';
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`--jobs wants a whole number of at least 1, not "${raw}"`);
+    process.exit(2);
+  }
+  return n;
+}
+
 const GROUPS: Group[] = [
   { name: 'unit', dir: 'test/unit', concurrency: Math.max(2, availableParallelism()) },
-  { name: 'integration', dir: 'test/integration', concurrency: 1 },
+  { name: 'integration', dir: 'test/integration', concurrency: jobs(process.argv.slice(2)) },
   { name: 'e2e', dir: 'test/e2e', concurrency: 1 },
 ];
 
@@ -87,23 +140,74 @@ async function runFile(file: string, group: Group): Promise<FileResult> {
   return result;
 }
 
+function rememberedDurations(): Record<string, number> {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(join(ROOT, DURATIONS_FILE), 'utf8'));
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, number>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function rememberDurations(results: FileResult[]): void {
+  try {
+    const all = { ...rememberedDurations(), ...Object.fromEntries(results.map((r) => [relative(ROOT, r.file), r.ms])) };
+    mkdirSync(join(ROOT, '.cache'), { recursive: true });
+    writeFileSync(join(ROOT, DURATIONS_FILE), `${JSON.stringify(all, null, 1)}\n`);
+  } catch {
+    // only an ordering hint for the next run
+  }
+}
+
+/** Longest first: by the last run's durations, else SLOW_FIRST, else by name. */
+function longestFirst(files: string[]): string[] {
+  const known = rememberedDurations();
+  const weight = (f: string) => known[relative(ROOT, f)] ?? (SLOW_FIRST.includes(relative(ROOT, f)) ? Number.MAX_SAFE_INTEGER - SLOW_FIRST.indexOf(relative(ROOT, f)) : 0);
+  return [...files].sort((a, b) => weight(b) - weight(a) || a.localeCompare(b));
+}
+
+async function runPool(files: string[], group: Group, concurrency: number, results: FileResult[]): Promise<void> {
+  const queue = [...files];
+  const worker = async () => {
+    for (let file = queue.shift(); file; file = queue.shift()) results.push(await runFile(file, group));
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+}
+
 async function runGroup(group: Group, only: string | undefined): Promise<FileResult[]> {
-  const queue = readdirSync(join(ROOT, group.dir))
+  const files = readdirSync(join(ROOT, group.dir))
     .filter((f) => f.endsWith('.test.ts'))
     .map((f) => join(ROOT, group.dir, f))
     .filter((f) => !only || f.includes(only))
     .sort();
   const results: FileResult[] = [];
-  const worker = async () => {
-    for (let file = queue.shift(); file; file = queue.shift()) results.push(await runFile(file, group));
-  };
-  await Promise.all(Array.from({ length: group.concurrency }, worker));
+  if (group.concurrency === 1) {
+    await runPool(files, group, 1, results);
+    return results;
+  }
+  const alone = files.filter((f) => relative(ROOT, f) in SERIAL);
+  // Two phases: the files that may share the machine, longest first; then the serial ones, one by one.
+  await runPool(longestFirst(files.filter((f) => !alone.includes(f))), group, group.concurrency, results);
+  if (alone.length > 0) console.log(`# ${group.name}: ${alone.length} files that run alone (SERIAL in test/run-tests.ts)`);
+  await runPool(alone, group, 1, results);
   return results;
 }
 
 const args = process.argv.slice(2);
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const wanted = args.filter((a) => !a.startsWith('--'));
+const gone = Object.keys(SERIAL).filter((f) => {
+  try {
+    readFileSync(join(ROOT, f));
+    return false;
+  } catch {
+    return true;
+  }
+});
+if (gone.length > 0) {
+  console.error(`SERIAL in test/run-tests.ts names files that do not exist: ${gone.join(', ')}`);
+  process.exit(2);
+}
 const unknown = wanted.filter((w) => !GROUPS.some((g) => g.name === w));
 if (unknown.length > 0) {
   console.error(`unknown test group ${unknown.join(', ')}: use ${GROUPS.map((g) => g.name).join(', ')}`);
@@ -131,6 +235,7 @@ const total = results.reduce((t, r) => ({ passed: t.passed + r.passed, failed: t
 const empty = results.filter((r) => r.passed + r.failed + r.skipped === 0);
 for (const r of empty) console.log(`# ${relative(ROOT, r.file)} ran no test: it failed to load`);
 console.log(`# ${results.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+rememberDurations(results);
 const ciStarted = Number(process.env.GATEWAY_TRAY_CI_STARTED_MS);
 if (ciStarted > 0) console.log(`# .ci/run so far, installs and fixtures included: ${((Date.now() - ciStarted) / 1000).toFixed(0)} s`);
 console.log(`${total.passed} passed, ${total.failed + empty.length} failed, ${total.skipped} skipped`);
