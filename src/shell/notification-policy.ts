@@ -1,6 +1,7 @@
 import { t } from '../contract/i18n.ts';
 import type { NotificationKind } from '../contract/ipc-contract.ts';
 import type { GatewayStatus } from '../core/status/gateway-status.ts';
+import { isStatusCode, type StatusCode } from '../core/status/status-codes.ts';
 
 export type { NotificationKind };
 
@@ -38,29 +39,69 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   burstWindowMs: 10 * MINUTE,
 };
 
-const CRASH_CODES = new Set(['crashed', 'crashed-oom']);
-const LOST_CODES = new Set(['heartbeat-lost', 'control-plane-unreachable']);
-const CERT_CODES = new Set(['cert-expiring', 'cert-expired']);
+/**
+ * Which notification each status code belongs to, if any; a Record, so a new code does not compile until
+ * it is decided here. Only what someone should be interrupted for has a kind: a crash (also a crash loop
+ * or an out-of-memory kill), heartbeats lost (whatever the cause: a paused or sleeping gateway too), and
+ * a certificate near or past its end. Starting, stopping and a degraded control plane are seen in the
+ * tray's icon without a popup; so is Docker going away, which the user usually did on purpose.
+ */
+export const NOTIFY_BY_CODE: Record<StatusCode, Exclude<NotificationKind, 'recovered'> | null> = {
+  'engine-unavailable': null,
+  launching: null,
+  checking: null,
+  'not-running': null,
+  'crashed-oom': 'crashed',
+  crashed: 'crashed',
+  stopped: null,
+  'not-started': null,
+  'crash-loop': 'crashed',
+  restarting: null,
+  paused: 'heartbeat-lost',
+  'cert-expired': 'cert-expiring',
+  'cert-expiring': 'cert-expiring',
+  registering: null,
+  'never-registered': 'heartbeat-lost',
+  'agent-silent': 'heartbeat-lost',
+  'control-plane-unreachable': 'heartbeat-lost',
+  'control-plane-unanswered': null,
+  'token-refused': null,
+  'token-missing': null,
+  'control-plane-down': null,
+  'unknown-to-control-plane': null,
+  'heartbeat-lost': 'heartbeat-lost',
+  'config-centre-down': null,
+  'heartbeat-failing': null,
+  'control-plane-unavailable': null,
+  healthy: null,
+};
 
-const hasCode = (status: GatewayStatus, codes: ReadonlySet<string>): boolean => status.reasons.some((r) => codes.has(r.code));
-const reasonMessage = (status: GatewayStatus, codes: ReadonlySet<string>): string =>
-  status.reasons.find((r) => codes.has(r.code))?.message ?? '';
+function kindOf(code: string): NotificationKind | null {
+  return isStatusCode(code) ? NOTIFY_BY_CODE[code] : null;
+}
+const reasonOfKind = (status: GatewayStatus, kind: NotificationKind) => status.reasons.find((r) => kindOf(r.code) === kind);
+
+/** A lost-kind code counts once the state says so: a gateway paused for a moment is not news yet. */
+const lostReason = (status: GatewayStatus) => (status.state === 'lost' || status.state === 'error' ? reasonOfKind(status, 'heartbeat-lost') : undefined);
 
 /** The transitions worth interrupting someone for; a status that merely persists is not one. */
 function transitions(previous: GatewayStatus, next: GatewayStatus): GatewayNotification[] {
   const found: GatewayNotification[] = [];
-  if (hasCode(next, CRASH_CODES) && !hasCode(previous, CRASH_CODES)) {
-    found.push({ kind: 'crashed', title: t('notify.crashed'), body: reasonMessage(next, CRASH_CODES) });
+  const crash = reasonOfKind(next, 'crashed');
+  if (crash && !reasonOfKind(previous, 'crashed')) {
+    found.push({ kind: 'crashed', title: t('notify.crashed'), body: crash.message });
   }
-  if (next.state === 'lost' && hasCode(next, LOST_CODES) && previous.state !== 'lost') {
-    found.push({ kind: 'heartbeat-lost', title: t('notify.heartbeat-lost'), body: reasonMessage(next, LOST_CODES) });
+  const lost = lostReason(next);
+  if (lost && !lostReason(previous)) {
+    found.push({ kind: 'heartbeat-lost', title: t('notify.heartbeat-lost'), body: lost.message });
   }
   // Recovery is news only after a problem the user could have been told about; starting → healthy is not.
   if (next.state === 'healthy' && (previous.state === 'lost' || previous.state === 'error')) {
     found.push({ kind: 'recovered', title: t('notify.recovered'), body: t('notify.recovered.body') });
   }
-  if (hasCode(next, CERT_CODES) && !hasCode(previous, CERT_CODES)) {
-    found.push({ kind: 'cert-expiring', title: t('notify.cert-expiring'), body: reasonMessage(next, CERT_CODES) });
+  const cert = reasonOfKind(next, 'cert-expiring');
+  if (cert && !reasonOfKind(previous, 'cert-expiring')) {
+    found.push({ kind: 'cert-expiring', title: t('notify.cert-expiring'), body: cert.message });
   }
   return found;
 }

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { chooseSecretStore } from '../../src/core/credentials/choose-secret-store.ts';
 import { FileSecretStore } from '../../src/core/credentials/file-secret-store.ts';
-import { openHomeSecretStore } from '../../src/core/credentials/home-secret-store.ts';
+import { openHomeSecretStore, SECRET_STORE_RECORD } from '../../src/core/credentials/home-secret-store.ts';
 import { KeyringSecretStore } from '../../src/core/credentials/keyring-secret-store.ts';
 import { ProfileStore } from '../../src/core/credentials/profile-store.ts';
 import { profileTokenKey } from '../../src/core/credentials/secret-store.ts';
@@ -106,13 +105,13 @@ describe('KeyringSecretStore with a real Secret Service', () => {
     await b.delete('k');
   });
 
-  test('chooseSecretStore picks the keyring when a Secret Service answers, and writes no secrets file', async () => {
+  test("a home's store is the keyring when a Secret Service answers, and no secrets file is written", async () => {
     const home = join(root, 'home-c');
-    const { store, skipped } = await chooseSecretStore({ home, env, platform: 'linux' });
+    const { store, record } = await openHomeSecretStore({ home, env, platform: 'linux' });
+    assert.equal(record.backend, 'keyring');
     assert.equal(store.backend().name, 'keyring');
-    assert.deepEqual(skipped, []);
     await store.set('k', 'v');
-    assert.deepEqual(existsSync(home) ? readdirSync(home) : [], []);
+    assert.deepEqual(readdirSync(home), [SECRET_STORE_RECORD], 'only the record of the choice');
     await store.delete('k');
   });
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chooseSecretStore } from '../../src/core/credentials/choose-secret-store.ts';
+import { openHomeSecretStore } from '../../src/core/credentials/home-secret-store.ts';
 import { instanceId } from '../../src/core/credentials/instance-id.ts';
 import { ProfileStore } from '../../src/core/credentials/profile-store.ts';
 import { profileTokenKey } from '../../src/core/credentials/secret-store.ts';
@@ -34,7 +34,7 @@ test('after storing a token and a key, the token is in no file under GATEWAY_TRA
   const profiles = new ProfileStore();
   profiles.add({ name: 'work', kind: 'cloud', apiUrl: 'https://api.example.com' });
   // No session bus in this environment, so the headless choice is the encrypted file in the home folder.
-  const { store } = await chooseSecretStore({ env: { PATH: process.env.PATH }, platform: 'linux' });
+  const { store } = await openHomeSecretStore({ home, env: { PATH: process.env.PATH }, platform: 'linux' });
   assert.equal(store.backend().name, 'encrypted-file');
   await store.set(profileTokenKey('work'), token);
   const { leaf, ca } = testPki();

@@ -168,3 +168,34 @@ test('running past the grace period, with neither the agent nor the control plan
   assert.equal(silent.state, 'error', 'once both have answered, silence is an error');
   assert.equal(silent.reasons[0]?.code, 'agent-silent');
 });
+
+test('a paused gateway follows its heartbeats: Degraded at first, Lost once the last one is older than the threshold, code "paused" throughout', () => {
+  const paused = { id: 'c1', state: 'paused' as const, startedAt: NOW - 600_000 };
+  const fresh = deriveStatus(inputs({ container: paused, agent: agent({ last_success_at: iso(5_000) }), instance: { status: 'Healthy', lastSeenTime: iso(5_000) } }));
+  assert.equal(fresh.state, 'degraded');
+  assert.equal(fresh.reasons[0]?.code, 'paused');
+  // The control plane unreachable too (a sleeping laptop): the agent's last success dates the silence.
+  const slept = deriveStatus(inputs({ container: paused, agent: agent({ last_success_at: iso(45_000) }), instance: 'unreachable' }));
+  assert.equal(slept.state, 'lost');
+  assert.equal(slept.reasons[0]?.code, 'paused');
+  assert.match(slept.reasons[0]!.message, /paused, so no heartbeat has reached the control plane for 45 s/);
+  // The control plane's own verdict counts as well, on a shorter threshold of its own.
+  assert.equal(deriveStatus(inputs({ container: paused, agent: null, instance: { status: 'Lost Connection', lastSeenTime: iso(20_000) } })).state, 'lost');
+  assert.equal(deriveStatus(inputs({ container: paused, agent: agent({ last_success_at: iso(20_000) }), instance: 'unreachable' }), { lostAfterMs: 10_000 }).state, 'lost');
+});
+
+test('the ports shown are what the live container publishes, over the saved ones; an exited one publishes nothing', () => {
+  const running = deriveStatus(inputs({ ports: { http: 19080, https: 19443 }, container: { id: 'c1', state: 'running', startedAt: NOW - 60_000, publishedPorts: { http: 18080 } } }));
+  assert.deepEqual(running.ports, { http: 18080, https: 19443 });
+  assert.deepEqual(running.publishedPorts, { http: 18080 });
+  const exited = deriveStatus(inputs({ ports: { http: 19080 }, container: { id: 'c1', state: 'exited', exitCode: 0, publishedPorts: { http: 18080 } } }));
+  assert.deepEqual(exited.ports, { http: 19080 });
+  assert.equal(exited.publishedPorts, undefined);
+});
+
+test("a control plane the app could not host is said beside the gateway's state, and not during a launch", () => {
+  const s = deriveStatus(inputs({ container: null, hostProblem: 'etcd did not start' }));
+  assert.equal(s.state, 'stopped', 'the state stays the gateway’s');
+  assert.deepEqual(s.reasons.map((r) => [r.code, r.action]), [['not-running', 'launch'], ['control-plane-unavailable', 'retry']]);
+  assert.equal(deriveStatus(inputs({ hostProblem: 'etcd did not start', launching: { stage: 'pull' } })).reasons.length, 1);
+});

@@ -1,9 +1,8 @@
 import { findOrphanGateways } from '../../core/app/orphan-gateways.ts';
 import { openSession } from '../../core/gateway/session.ts';
 import type { GatewayStatus, StatusAction } from '../../core/status/gateway-status.ts';
-import { StatusWatcher } from '../../core/status/status-watcher.ts';
+import { watchSession } from '../../core/status/session-watcher.ts';
 import { describeAge, trayModel } from '../../core/tray/tray-model.ts';
-import { problemOfSession } from '../../core/status/session-problem.ts';
 import type { CliCommand, CliIO } from '../command.ts';
 import { exitCodeOfStatus, STATE_EXIT } from '../exit-codes.ts';
 import { PROFILE_FLAG, parseFlags } from '../flags.ts';
@@ -70,16 +69,7 @@ export const statusCommand: CliCommand = {
   async run(args, io) {
     const { values } = parseFlags(args, { ...PROFILE_FLAG, json: { type: 'boolean' }, watch: { type: 'boolean' } }, usage);
     const session = await openSession({ env: io.env, ...(values.profile ? { profile: values.profile } : {}), notice: (l) => io.err(l) });
-    const p = session.profile.ports;
-    const watcher = new StatusWatcher({
-      engine: session.engine,
-      home: session.home,
-      profile: session.profile.name,
-      ...(session.client ? { client: session.client } : {}),
-      ...(!session.client && problemOfSession(session.controlPlaneProblem) ? { controlPlaneProblem: problemOfSession(session.controlPlaneProblem)! } : {}),
-      ...(session.profile.clusterId ? { clusterId: session.profile.clusterId } : {}),
-      ports: { http: p.proxyHttp, https: p.proxyHttps, control: p.control, prometheus: p.prometheus },
-    });
+    const watcher = watchSession(session);
     // Somebody looks for as long as --watch runs: the agent's status file is read once per heartbeat.
     if (values.watch) watcher.look();
     try {

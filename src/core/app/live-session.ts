@@ -4,8 +4,8 @@ import type { SecretStore } from '../credentials/secret-store.ts';
 import { openSession, type GatewaySession } from '../gateway/session.ts';
 import { resolveCluster } from '../gateway/resolve.ts';
 import type { GatewayStatus } from '../status/gateway-status.ts';
-import { problemOfSession } from '../status/session-problem.ts';
-import { StatusWatcher } from '../status/status-watcher.ts';
+import { watchSession } from '../status/session-watcher.ts';
+import type { StatusWatcher } from '../status/status-watcher.ts';
 
 /** One profile, opened: its session (engine, control-plane client), its status watcher and its cluster. */
 export interface LiveSession {
@@ -29,6 +29,8 @@ export interface LiveSessionOptions {
   /** The instance record while somebody looks (it also feeds the dashboard's heartbeat timeline). */
   instancePollMs?: number;
   idleInstancePollMs?: number;
+  /** The local control plane the app hosts could not start: said beside the gateway's state. */
+  hostProblem?: string;
 }
 
 /**
@@ -40,17 +42,12 @@ export async function openLiveSession(opts: LiveSessionOptions): Promise<LiveSes
   const session = await openSession({ env: opts.env, secrets: opts.secrets, ...(opts.notice ? { notice: opts.notice } : {}) });
   const client = session.client;
   const p = session.profile;
-  const watcher = new StatusWatcher({
-    engine: session.engine,
-    home: session.home,
-    profile: p.name,
-    ...(client ? { client } : {}),
-    ...(!client && problemOfSession(session.controlPlaneProblem) ? { controlPlaneProblem: problemOfSession(session.controlPlaneProblem)! } : {}),
-    ...(p.clusterId ? { clusterId: p.clusterId } : {}),
-    ports: { http: p.ports.proxyHttp, https: p.ports.proxyHttps, control: p.ports.control, prometheus: p.ports.prometheus },
+  const watcher = watchSession(session, {
     ...(opts.pollMs ? { pollMs: opts.pollMs } : {}),
     ...(opts.instancePollMs ? { instancePollMs: opts.instancePollMs } : {}),
     ...(opts.idleInstancePollMs ? { idleInstancePollMs: opts.idleInstancePollMs } : {}),
+    // Only the local profile depends on the control plane the app hosts.
+    ...(opts.hostProblem && p.kind === 'local' ? { hostProblem: opts.hostProblem } : {}),
   });
   watcher.on('status', opts.onStatus);
   watcher.start();

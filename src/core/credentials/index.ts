@@ -24,7 +24,7 @@ export { SecretStoreError, profileTokenKey, type SecretStore, type SecretBackend
 export { SafeStorageSecretStore, type SafeStorageLike } from './safe-storage-secret-store.ts';
 export { FileSecretStore } from './file-secret-store.ts';
 export { KeyringSecretStore, type KeyringProbe } from './keyring-secret-store.ts';
-export { chooseSecretStore, type ChooseSecretStoreOptions, type ChosenSecretStore } from './choose-secret-store.ts';
+export { openHomeSecretStore, type HomeSecretStore, type OpenHomeSecretStoreOptions } from './home-secret-store.ts';
 export {
   inspectCertificate,
   isIssuedBy,

@@ -1,6 +1,5 @@
 import { describeAge } from '../tray/tray-model.ts';
-import { problemOfSession } from '../status/session-problem.ts';
-import { StatusWatcher } from '../status/status-watcher.ts';
+import { watchSession } from '../status/session-watcher.ts';
 import type { Checker } from './types.ts';
 
 /**
@@ -10,15 +9,9 @@ import type { Checker } from './types.ts';
 export const gatewayCheck: Checker = {
   id: 'gateway',
   title: 'Gateway heartbeat',
-  async run({ engine, home, profile, client, controlPlaneProblem, now }) {
-    const watcher = new StatusWatcher({
-      engine,
-      home,
-      profile: profile.name,
-      ...(client ? { client } : {}),
-      ...(profile.clusterId ? { clusterId: profile.clusterId } : {}),
-      ...(!client && problemOfSession(controlPlaneProblem) ? { controlPlaneProblem: problemOfSession(controlPlaneProblem)! } : {}),
-    });
+  async run(ctx) {
+    const { now } = ctx;
+    const watcher = watchSession(ctx);
     let s;
     try {
       s = await watcher.settled();

@@ -1,3 +1,4 @@
+import { publishedGatewayPorts } from '../app/published-ports.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { ContainerInfo } from '../engine/types.ts';
 import { moduleOfLabels } from '../gateway/paths.ts';
@@ -13,6 +14,7 @@ export async function findInstanceContainer(engine: Engine, profile: string, ins
 export function containerFacts(info: ContainerInfo | null): ContainerFacts | null {
   if (!info) return null;
   const module = moduleOfLabels(info.labels);
+  const published = Object.fromEntries(Object.entries(publishedGatewayPorts(info)).filter((e): e is [string, number] => typeof e[1] === 'number'));
   return {
     id: info.id,
     state: info.status,
@@ -20,5 +22,6 @@ export function containerFacts(info: ContainerInfo | null): ContainerFacts | nul
     ...(info.startedAt !== undefined ? { startedAt: info.startedAt } : {}),
     ...(info.oomKilled ? { oomKilled: true } : {}),
     ...(module ? { module } : {}),
+    ...(Object.keys(published).length > 0 ? { publishedPorts: published } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import type { GatewayStatus, OverallState, StatusReason } from './gateway-status.ts';
+import type { StatusCode } from './status-codes.ts';
 import type { ControlPlaneProblem, StatusInputs } from './status-inputs.ts';
 
 const DEFAULT_REGISTER_GRACE_MS = 30_000;
@@ -10,6 +11,7 @@ const TRANSIENT_FAILURES = 3;
 const SEVERITY: OverallState[] = ['error', 'lost', 'degraded', 'starting', 'stopped', 'healthy'];
 
 interface Finding extends StatusReason {
+  code: StatusCode;
   state: OverallState;
 }
 
@@ -25,11 +27,14 @@ function ageMs(now: number, iso: string | null | undefined): number | undefined 
 }
 
 /**
- * One pure function from everything we can observe to what the user sees. Status is computed on every
+ * One pure function from everything we can observe to what the user sees: the one snapshot the tray,
+ * the window and `gateway-tray status` all render, so they cannot disagree. Status is computed on every
  * change, never stored as a sticky flag, so a missed event cannot leave the tray lying.
  */
 export function deriveStatus(input: StatusInputs, opts: { lostAfterMs?: number } = {}): GatewayStatus {
   const { now, container, agent, instance, certificate } = input;
+  // What answers is what the live container publishes; a profile's saved edits apply at the next launch.
+  const published = container && container.state !== 'exited' && container.state !== 'dead' ? container.publishedPorts : undefined;
   const base: GatewayStatus = {
     state: 'stopped',
     reasons: [],
@@ -42,14 +47,19 @@ export function deriveStatus(input: StatusInputs, opts: { lostAfterMs?: number }
     lastHeartbeatAt: (instance && instance !== 'unreachable' ? instance.lastSeenTime : undefined) ?? agent?.last_success_at ?? undefined,
     certificateNotAfter: certificate ? new Date(certificate.notAfter).toISOString() : undefined,
     module: container?.module,
-    ports: input.ports,
+    ports: published ? { ...input.ports, ...published } : input.ports,
+    ...(published ? { publishedPorts: published } : {}),
     at: now,
   };
-  const done = (findings: Finding[]): GatewayStatus => ({
-    ...base,
-    state: worst(findings),
-    reasons: findings.map(({ code, message, action, reason }) => ({ code, message, ...(action ? { action } : {}), ...(reason ? { reason } : {}) })),
-  });
+  const done = (findings: Finding[]): GatewayStatus => {
+    // The host's own trouble is said beside the gateway's state, not instead of it; launch retries it.
+    const notes: Finding[] = input.hostProblem && !input.launching ? [{ state: 'healthy', code: 'control-plane-unavailable', message: input.hostProblem, action: 'retry' }] : [];
+    return {
+      ...base,
+      state: worst(findings),
+      reasons: [...findings, ...notes].map(({ code, message, action, reason }) => ({ code, message, ...(action ? { action } : {}), ...(reason ? { reason } : {}) })),
+    };
+  };
 
   if (!input.engine.ready) {
     return done([{ state: 'error', code: 'engine-unavailable', message: input.engine.reason ?? 'Docker is not available.', action: 'start-docker', reason: 'engine-unavailable' }]);
@@ -85,10 +95,27 @@ export function deriveStatus(input: StatusInputs, opts: { lostAfterMs?: number }
       }
       return done([{ state: 'starting', code: 'restarting', message: 'Docker is restarting the gateway.' }]);
     case 'paused':
-      return done([{ state: 'degraded', code: 'paused', message: 'The gateway container is paused; unpause it in Docker.' }]);
+      return done([pausedFinding(input, opts.lostAfterMs ?? DEFAULT_LOST_AFTER_MS)]);
     case 'running':
       return done(runningFindings(input, opts.lostAfterMs ?? DEFAULT_LOST_AFTER_MS));
   }
+}
+
+/**
+ * A paused container sends no heartbeat (a laptop's sleep looks the same), so its state follows the
+ * heartbeats like any other gateway's: Lost once the last one is older than the lost threshold, or once
+ * the control plane says so. "paused" stays the code, as it says why.
+ */
+function pausedFinding(input: StatusInputs, lostAfterMs: number): Finding {
+  const { now, agent, instance } = input;
+  const record = instance && instance !== 'unreachable' ? instance : undefined;
+  const since = ageMs(now, record?.lastSeenTime ?? agent?.last_success_at);
+  const recordLost = record?.status === 'Lost Connection' || record?.status === 'Offline';
+  if (recordLost || (since !== undefined && since > lostAfterMs)) {
+    const age = since !== undefined ? ` for ${Math.round(since / 1000)} s` : '';
+    return { state: 'lost', code: 'paused', message: `The gateway container is paused, so no heartbeat has reached the control plane${age}; unpause it in Docker (after a sleep it resumes by itself).` };
+  }
+  return { state: 'degraded', code: 'paused', message: 'The gateway container is paused; unpause it in Docker.' };
 }
 
 /** What each control-plane problem reads as, and what fixes it. */

@@ -31,7 +31,10 @@ export interface GatewayStatus {
   certificateNotAfter?: string;
   /** The Lua module the gateway's container runs: Gateway Tray's open agent or API7's Cloud Lua Module. */
   module?: 'open-agent' | 'api7';
+  /** The profile's ports, overridden by what the live container publishes. */
   ports?: Record<string, number>;
+  /** What the live container really publishes, when there is one. */
+  publishedPorts?: Record<string, number>;
   /** When this snapshot was made (ms since the epoch); ages are computed from it. */
   at: number;
 }

@@ -12,6 +12,8 @@ const DEFAULT_LOST_AFTER_MS = 30_000;
 export interface ReadPlanState {
   engineReady: boolean;
   containerRunning: boolean;
+  /** Paused (or a sleeping host): no heartbeats, so the record is still read to see it turn Lost. */
+  containerPaused?: boolean;
   lookers: number;
   agent: AgentStatusFile | null | undefined;
   instance: InstanceFacts | null | 'unreachable' | undefined;
@@ -42,7 +44,7 @@ export function agentWanted(s: ReadPlanState): boolean {
 }
 
 export function instanceWanted(s: ReadPlanState): boolean {
-  return s.engineReady && (s.lookers > 0 || s.containerRunning);
+  return s.engineReady && (s.lookers > 0 || s.containerRunning || s.containerPaused === true);
 }
 
 export function instanceIntervalMs(s: ReadPlanState, o: ReadPlanOptions): number {

@@ -31,6 +31,8 @@ export interface ContainerFacts {
   oomKilled?: boolean;
   /** The Lua module it runs, from its label (open-agent or api7). */
   module?: 'open-agent' | 'api7';
+  /** The host ports it publishes, by role (http, https, control, prometheus). */
+  publishedPorts?: Record<string, number>;
 }
 
 /** PROTOCOL §3 statuses, judged by the control plane. */
@@ -67,4 +69,6 @@ export interface StatusInputs {
   launching?: { stage: string };
   /** How long a running gateway may take to register before that is a problem. */
   registerGraceMs?: number;
+  /** The local control plane this process should host could not start (the app's, not the gateway's). */
+  hostProblem?: string;
 }

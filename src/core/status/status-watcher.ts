@@ -44,6 +44,8 @@ export interface StatusWatcherOptions {
   certificatePollMs?: number;
   lostAfterMs?: number;
   registerGraceMs?: number;
+  /** The local control plane this process hosts could not start; shown beside the gateway's state. */
+  hostProblem?: string;
   now?: () => number;
   /** Timers, injected so tests can drive time by hand; the real ones by default. */
   clock?: ThrottleClock;
@@ -96,6 +98,7 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus]; insta
   #lookers = 0;
   #current: GatewayStatus | undefined;
   #launching: string | undefined;
+  #hostProblem: string | undefined;
   #started = false;
   #disposed = false;
   #engineKnown = false;
@@ -106,6 +109,7 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus]; insta
     super();
     this.#o = options;
     this.#clock = options.clock ?? realClock;
+    this.#hostProblem = options.hostProblem;
     this.#poller = new InstancePoller(options.client, options.clusterId, options.controlPlaneProblem);
     this.#engineKnownSignal = new Promise((resolve) => (this.#markEngineKnown = resolve));
     this.#monitor = options.engine.createMonitor({ eventFilters: WATCHED_EVENTS, healthIntervalMs: ENGINE_HEALTH_MS });
@@ -175,6 +179,12 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus]; insta
     this.#emit();
   }
 
+  /** The hosted control plane failed to start (a message) or runs again (undefined). */
+  setHostProblem(problem: string | undefined): void {
+    this.#hostProblem = problem;
+    this.#emit();
+  }
+
   dispose(): void {
     this.#disposed = true;
     for (const t of this.#timers.values()) this.#clock.clearTimeout(t);
@@ -200,6 +210,7 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus]; insta
     return {
       engineReady: this.#seen.engine.ready,
       containerRunning: this.#running(),
+      containerPaused: this.#seen.engine.ready && this.#seen.container?.state === 'paused',
       lookers: this.#lookers,
       agent: this.#seen.agent,
       instance: this.#seen.instance,
@@ -286,7 +297,9 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus]; insta
       const prev = this.#seen.container;
       const next = containerFacts(await findInstanceContainer(this.#o.engine, this.#o.profile, id));
       this.#seen.container = next;
-      if (next?.state !== 'running') {
+      if (next?.state === 'paused' && prev?.id === next.id) {
+        // Frozen, not gone: its last heartbeat still dates how long it has been silent.
+      } else if (next?.state !== 'running') {
         this.#seen.agent = null;
       } else if (prev?.id !== next.id || prev?.startedAt !== next.startedAt || prev?.state !== 'running') {
         // A new run: its agent writes a new status file and heartbeats at once, so look at both now; a
@@ -371,6 +384,7 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus]; insta
       ...(this.#o.ports ? { ports: this.#o.ports } : {}),
       ...(this.#launching ? { launching: { stage: this.#launching } } : {}),
       ...(this.#o.registerGraceMs !== undefined ? { registerGraceMs: this.#o.registerGraceMs } : {}),
+      ...(this.#hostProblem ? { hostProblem: this.#hostProblem } : {}),
     };
   }
 
