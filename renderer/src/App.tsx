@@ -2,6 +2,7 @@ import { useCallback, useEffect } from 'react';
 import { t } from '../../src/contract/i18n.ts';
 import { useApi } from './hooks/api-context.ts';
 import { useLive } from './hooks/use-live.ts';
+import { useNotices } from './hooks/use-notices.ts';
 import { ErrorNote } from './common/ErrorNote.tsx';
 import { AppShell } from './layout/AppShell.tsx';
 import { Logo } from './layout/Logo.tsx';
@@ -10,6 +11,7 @@ import { Wizard } from './wizard/Wizard.tsx';
 /** Reads the status snapshot (again on every change) and shows the wizard until onboarding is done. */
 export function App() {
   const api = useApi();
+  useNotices();
   const snap = useLive(useCallback(() => api.getStatus(), [api]), ['statusChanged', 'settingsChanged', 'launchProgress']);
   const theme = snap.data?.settings.theme ?? 'system';
   useEffect(() => {

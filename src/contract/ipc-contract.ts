@@ -150,6 +150,25 @@ export interface ProfileView {
   hasToken?: boolean;
 }
 
+/**
+ * What a profile of this name was before it was removed, or what a gateway container of that profile
+ * still left in Docker holds: adding it again starts from these instead of the defaults.
+ */
+export interface RecalledProfileView {
+  name: string;
+  source: 'removed' | 'container';
+  kind?: 'local' | 'cloud';
+  apiUrl?: string;
+  image: string;
+  ports: ProfileView['ports'];
+  module?: string;
+  /** source `removed`: when, RFC 3339. */
+  removedAt?: string;
+  /** source `container`: its name, and whether it runs. */
+  containerName?: string;
+  running?: boolean;
+}
+
 export interface EngineCheck {
   ok: boolean;
   /** The endpoint that was chosen, and why (explicit setting, DOCKER_HOST, context, candidate). */
@@ -166,11 +185,20 @@ export interface LaunchStageView {
   title: string;
 }
 
+/** One layer of an image pull: `present` was already on this machine. */
+export interface PullLayerView {
+  id: string;
+  state: 'waiting' | 'downloading' | 'downloaded' | 'extracting' | 'done' | 'present';
+  currentBytes: number;
+  totalBytes: number;
+  extractPercent: number;
+}
+
 export interface LaunchProgressEvent {
   stage: string;
   status: 'start' | 'progress' | 'done' | 'skipped';
   message: string;
-  pull?: { percent: number; currentBytes: number; totalBytes: number; layers: { total: number; done: number } };
+  pull?: { percent: number; currentBytes: number; totalBytes: number; layers: { total: number; done: number }; perLayer?: PullLayerView[] };
   /** API7's module being downloaded; totalBytes is 0 when the server sent no length. */
   download?: { percent: number; currentBytes: number; totalBytes: number };
 }
@@ -267,6 +295,8 @@ export const INVOKES = {
   setProfileToken: invoke<ProfileView>()(z.object({ name: profileName, token: tokenSchema }).strict()),
   /** Refuses while the profile's gateway runs, unless `stopGateway` says to stop and remove it first. */
   removeProfile: invoke<{ defaultProfile: string; removedContainers: number }>()(z.object({ name: profileName, stopGateway: z.boolean().optional() }).strict()),
+  /** The settings a profile of this name had (removed, or a container of it still there); none when it is new. */
+  recallProfile: invoke<{ recalled?: RecalledProfileView }>()(z.object({ name: profileName }).strict()),
   /** Each port's state (free, this profile's gateway, another profile's running gateway, another process), with a free one to take instead. */
   checkPorts: invoke<Record<PortRoleName, PortReportView>>()(checkPortsSchema),
   useProfile: invoke<ProfileView>()(z.object({ name: profileName }).strict()),
@@ -324,6 +354,11 @@ export const EVENTS = {
   settingsChanged: event<{ at: number }>(),
   /** The heartbeat timeline or API-calls series grew. */
   metricsChanged: event<{ at: number }>(),
+  /**
+   * Something the app did by itself that the user should hear of (a toast): the local control plane moved
+   * off a taken port and a gateway was recreated for it, or it now listens on the Docker bridge.
+   */
+  notice: event<{ at: number; message: string }>(),
 } as const;
 
 export type EventName = keyof typeof EVENTS;

@@ -9,6 +9,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -17,14 +18,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import type { Page } from 'playwright-core';
+import { ProfileStore } from '../../src/core/credentials/profile-store.ts';
+import { DockerEngine } from '../../src/core/engine/engine.ts';
 import { LABEL_INSTANCE_ID } from '../../src/core/engine/labels.ts';
 import { bridgeGatewayAddress } from '../../src/core/gateway/bridge-gateway.ts';
 import { readInstanceId } from '../../src/core/gateway/instance-lookup.ts';
 import { launchChromium } from '../helpers/browser.ts';
-import { LOCAL_REGISTRY, STANDIN_IMAGE, ensureStandinImage, freePort, removeContainersByLabel, testDocker } from '../helpers/docker.ts';
+import { LOCAL_REGISTRY, STANDIN_IMAGE, TEST_LABEL, ensureStandinImage, freePort, removeContainersByLabel, testDocker, testRunId } from '../helpers/docker.ts';
 import { startEtcd, type RunningEtcd } from '../helpers/etcd.ts';
 import { buildRenderer, REPO, startUiWeb, type UiProcess } from '../helpers/ui-web.ts';
-import { shootVariants, unnamedControls, WIDE } from '../helpers/ui-shots.ts';
+import { NARROW, shootVariants, unnamedControls, WIDE } from '../helpers/ui-shots.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const SHOTS = join(REPO, 'test/artifacts/e2e');
@@ -34,6 +37,9 @@ const SHOTS = join(REPO, 'test/artifacts/e2e');
  */
 const PULL_IMAGE = `${LOCAL_REGISTRY}/gateway-tray/apisix-standin:e2e-pull`;
 const LONG = 180_000;
+const PULL_RUN = testRunId('e2e-pull');
+// Random bytes do not compress: the new layer is a real download of this size.
+const PULL_LAYER_BYTES = 8 * 1024 * 1024;
 
 let docker: Docker;
 let etcd: RunningEtcd;
@@ -53,6 +59,34 @@ async function screenshot(name: string): Promise<void> {
   shot += 1;
   await shootVariants(page, SHOTS, `${String(shot).padStart(2, '0')}-${name}`);
   assert.deepEqual(await unnamedControls(page), [], `every control on "${name}" has an accessible name`);
+}
+
+/**
+ * With toasts showing, scrolled to the end, no card is under the toast stack: the page keeps room for
+ * it below its content. Checked at both widths; the page is left wide and at the top.
+ */
+async function assertToastsHideNothing(what: string): Promise<void> {
+  await page.getByTestId('toast').first().waitFor();
+  for (const size of [WIDE, NARROW]) {
+    await page.setViewportSize(size);
+    const r = await page.evaluate(
+      () =>
+        new Promise<{ stackTop: number; contentBottom: number; toasts: number }>((resolve) => {
+          window.scrollTo(0, document.documentElement.scrollHeight);
+          requestAnimationFrame(() =>
+            requestAnimationFrame(() => {
+              const stack = document.querySelector('[data-testid="toast-stack"]')!.getBoundingClientRect();
+              const bottoms = Array.from(document.querySelectorAll('.card, .wizard')).map((el) => el.getBoundingClientRect().bottom);
+              resolve({ stackTop: stack.top, contentBottom: Math.max(...bottoms), toasts: document.querySelectorAll('[data-testid="toast"]').length });
+            }),
+          );
+        }),
+    );
+    assert.ok(r.toasts > 0, `${what}: a toast shows`);
+    assert.ok(r.contentBottom <= r.stackTop, `${what} at ${size.width} px: the last card ends at ${r.contentBottom}, above the toasts at ${r.stackTop}`);
+  }
+  await page.setViewportSize(WIDE);
+  await page.evaluate(() => window.scrollTo(0, 0));
 }
 
 async function listenOn(port: number): Promise<ReturnType<typeof createNetServer>> {
@@ -76,9 +110,20 @@ async function untagPullImage(): Promise<void> {
     });
 }
 
+/**
+ * The stand-in plus one layer of random bytes found nowhere else, pushed under our own tag and removed
+ * locally: the launch's pull then really downloads that layer, and shows it as a row of its own.
+ */
 async function pushPullImage(): Promise<void> {
   const [repo, tag] = [PULL_IMAGE.slice(0, PULL_IMAGE.lastIndexOf(':')), PULL_IMAGE.slice(PULL_IMAGE.lastIndexOf(':') + 1)];
-  await docker.getImage(STANDIN_IMAGE).tag({ repo, tag });
+  const engine = new DockerEngine({ protocol: 'unix', url: 'unix:///var/run/docker.sock', socketPath: '/var/run/docker.sock' });
+  const c = await engine.createContainer({ image: STANDIN_IMAGE, instanceId: PULL_RUN, profile: PULL_RUN, labels: { [TEST_LABEL]: PULL_RUN } });
+  try {
+    await engine.copyFilesIn(c.id, '/opt/e2e-layer', [{ name: 'random.bin', content: randomBytes(PULL_LAYER_BYTES) }], { folderOwner: { uid: 0, gid: 0 } });
+    await docker.getContainer(c.id).commit({ repo, tag });
+  } finally {
+    await engine.removeContainer(c.id);
+  }
   // An empty auth header: the local registry needs none, but the Engine API wants the header.
   const stream = await docker.getImage(PULL_IMAGE).push({ authconfig: { serveraddress: LOCAL_REGISTRY } });
   await new Promise<void>((resolve, reject) =>
@@ -231,9 +276,15 @@ test('launch shows its stages with icons and durations, the pull with bytes and 
   }
   assert.equal(await page.getByText('Pulling the image: 100%').count(), 1, 'the pull progress was shown');
   assert.equal(await page.locator('progress#pull-progress').getAttribute('value'), '100');
-  // The stand-in's layers may already be in the daemon (they are the test image's): then nothing is downloaded.
-  assert.match((await page.getByTestId('pull-bytes').textContent()) ?? '', /^\d+(\.\d+)? (B|kB|MB|GB) of \d+(\.\d+)? (B|kB|MB|GB)$|^nothing to download: every layer was already here$/);
-  if ((await page.getByTestId('pull-layers').count()) > 0) assert.match((await page.getByTestId('pull-layers').textContent()) ?? '', /^layers \d+\/\d+$/);
+  assert.match((await page.getByTestId('pull-bytes').textContent()) ?? '', /^\d+(\.\d+)? (B|kB|MB|GB) of \d+(\.\d+)? (B|kB|MB|GB)$/);
+  assert.match((await page.getByTestId('pull-layers').textContent()) ?? '', /^layers \d+\/\d+$/);
+  // A row per layer that came over the network: the stand-in's own layers were already here and are one count.
+  const rows = page.getByTestId('pull-layer-rows').locator('tbody tr');
+  assert.equal(await rows.count(), 1, 'one row: the one new layer');
+  assert.equal(await rows.first().getAttribute('data-state'), 'done');
+  assert.match((await rows.first().textContent()) ?? '', /^[0-9a-f]{12}done.*(\d+(\.\d+)? MB) of \1$/);
+  assert.match((await page.getByTestId('pull-layers-present').textContent()) ?? '', /^Layers already on this machine: \d+\.$/);
+  assert.match((await page.getByTestId('pull-rate').textContent()) ?? '', /^at \d+(\.\d+)? (B|kB|MB|GB)\/s on average$/, 'the speed of the pull');
   assert.equal(await page.locator('.stages').getByText(/^(container|image|preflight)$/).count(), 0, 'no raw stage ids');
   await screenshot('wizard-launched');
   await page.getByRole('button', { name: 'Next', exact: true }).click();
@@ -396,6 +447,44 @@ test('settings: profiles are added with per-field checks and removed after a con
   await page.locator('[data-profile="second"]').waitFor({ state: 'detached' });
 });
 
+test('re-adding a removed profile starts from its ports and image, and says so', async () => {
+  // A profile with ports and an image of its own, written to the same home (as the CLI would add it).
+  const own = { proxyHttp: 29180, proxyHttps: 29543, control: 29190, prometheus: 29191 };
+  new ProfileStore({ home }).add({ name: 'third', kind: 'local', image: PULL_IMAGE, ports: own });
+  await nav('Dashboard');
+  await nav('Settings');
+  await page.locator('[data-profile="third"]').filter({ hasText: 'HTTP port 29180' }).waitFor();
+  await page.getByRole('button', { name: 'Remove profile third' }).click();
+  await page.getByRole('dialog', { name: 'Remove profile third?' }).getByRole('button', { name: 'Remove' }).click();
+  await page.locator('[data-profile="third"]').waitFor({ state: 'detached' });
+  await page.getByLabel('Kind').selectOption('local');
+  await page.getByLabel('Profile name').fill('third');
+  const note = page.locator('[data-testid="recalled-profile"][data-source="removed"]');
+  await note.waitFor();
+  assert.match((await note.textContent()) ?? '', /A profile named "third" was removed \d+ s ago\./);
+  assert.equal(
+    await page.getByTestId('recalled-settings').textContent(),
+    `It had HTTP 29180, HTTPS 29543, Control API 29190, Prometheus 29191 and the image ${PULL_IMAGE}.`,
+  );
+  assert.equal(await page.getByTestId('recall-restore').isChecked(), true, 'starting from them is the default');
+  await screenshot('settings-readd-profile');
+  await page.getByRole('button', { name: 'Add a profile' }).click();
+  await page.getByTestId('toast').filter({ hasText: 'Profile third added.' }).first().waitFor();
+  await page.locator('[data-profile="third"]').filter({ hasText: `HTTP port 29180 · ${PULL_IMAGE}` }).waitFor();
+  assert.deepEqual(new ProfileStore({ home }).get('third').ports, own, 'all four ports came back, not the defaults');
+  await page.getByRole('button', { name: 'Remove profile third' }).click();
+  await page.getByRole('dialog', { name: 'Remove profile third?' }).getByRole('button', { name: 'Remove' }).click();
+  await page.locator('[data-profile="third"]').waitFor({ state: 'detached' });
+  // Unticked, the same name starts from the defaults.
+  await page.getByLabel('Profile name').fill('third');
+  await page.getByTestId('recall-restore').uncheck();
+  await page.getByRole('button', { name: 'Add a profile' }).click();
+  await page.locator('[data-profile="third"]').filter({ hasText: 'HTTP port 9080' }).waitFor();
+  await page.getByRole('button', { name: 'Remove profile third' }).click();
+  await page.getByRole('dialog', { name: 'Remove profile third?' }).getByRole('button', { name: 'Remove' }).click();
+  await page.locator('[data-profile="third"]').waitFor({ state: 'detached' });
+});
+
 test("settings: a running gateway's port edit applies at the next launch, and the dashboard keeps the real port", async () => {
   await page.getByRole('tab', { name: 'Gateway' }).click();
   const moved = await freePort();
@@ -419,6 +508,25 @@ test('settings say which preferences only the desktop app acts on', async () => 
   await screenshot('settings-preferences');
 });
 
+test('restart from the dashboard asks first: Escape keeps it serving, Enter restarts it', async () => {
+  await nav('Dashboard');
+  await page.locator('[data-testid="gateway-state"][data-state="healthy"]').waitFor({ timeout: LONG });
+  const actions = page.getByRole('group', { name: 'Gateway actions' });
+  await actions.getByRole('button', { name: 'Restart' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Restart the gateway of profile local?' });
+  await dialog.waitFor();
+  assert.match((await dialog.textContent()) ?? '', /Requests in flight are dropped/);
+  await screenshot('dashboard-confirm-restart');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+  assert.equal(await page.getByTestId('gateway-state').getAttribute('data-state'), 'healthy', 'Escape restarted nothing');
+  await actions.getByRole('button', { name: 'Restart' }).click();
+  await dialog.waitFor();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('toast').filter({ hasText: 'The gateway was restarted.' }).first().waitFor({ timeout: LONG });
+  await page.locator('[data-testid="gateway-state"][data-state="healthy"]').waitFor({ timeout: LONG });
+});
+
 test('stop from the dashboard asks first, then shows Stopped with what to do next', async () => {
   await nav('Dashboard');
   await page.getByRole('group', { name: 'Gateway actions' }).getByRole('button', { name: 'Stop' }).click();
@@ -430,6 +538,30 @@ test('stop from the dashboard asks first, then shows Stopped with what to do nex
   const containers = await docker.listContainers({ filters: { label: [`${LABEL_INSTANCE_ID}=${readInstanceId(home, 'local')}`] } });
   assert.equal(containers.length, 0, 'no running container of this instance is left');
   await screenshot('dashboard-stopped');
+  await assertToastsHideNothing('the dashboard after Stop');
+});
+
+test('a launch that fails for a port in use says so on the dashboard, and its button opens the ports with the next free one', async () => {
+  // The port saved in the settings test above: the one the next launch publishes.
+  const saved = new ProfileStore({ home }).get('local').ports.proxyHttp;
+  const squatter = await listenOn(saved);
+  try {
+    await page.getByRole('group', { name: 'Gateway actions' }).getByRole('button', { name: 'Launch' }).click();
+    const reason = page.locator('[data-testid="reason"][data-reason="port-in-use"]');
+    await reason.waitFor({ timeout: LONG });
+    assert.match((await reason.getByTestId('reason-message').textContent()) ?? '', /^A port the gateway publishes is taken/);
+    assert.match((await reason.getByTestId('reason-detail').textContent()) ?? '', new RegExp(String(saved)));
+    await screenshot('dashboard-reason-port-in-use');
+    await assertToastsHideNothing('the dashboard after a failed launch');
+    await reason.getByRole('button', { name: 'Choose other ports' }).click();
+    await page.getByRole('tab', { name: 'Gateway' }).and(page.locator('[aria-selected="true"]')).waitFor();
+    await waitFor(async () => (await page.evaluate(() => document.activeElement?.id)) === 'port-proxyHttp', { timeoutMs: 5000, what: 'focus on the HTTP port' });
+    await page.getByTestId('port-msg-proxyHttp').filter({ hasText: `Port ${saved} is in use by another program` }).waitFor();
+    await page.getByTestId('port-next-proxyHttp').waitFor();
+  } finally {
+    await closeServer(squatter);
+  }
+  await nav('Dashboard');
 });
 
 test('keyboard: focus follows the sidebar; the theme setting overrides the system', async () => {

@@ -74,7 +74,17 @@ test('a pull from the local registry reports aggregated progress: several update
   const last = updates.at(-1)!;
   assert.equal(last.phase, 'done');
   assert.equal(last.percent, 100);
-  assert.deepEqual(final, { phase: last.phase, currentBytes: last.currentBytes, totalBytes: last.totalBytes, percent: last.percent, layers: last.layers });
+  assert.deepEqual(final, { phase: last.phase, currentBytes: last.currentBytes, totalBytes: last.totalBytes, percent: last.percent, layers: last.layers, perLayer: last.perLayer });
+  // The engine does give per-layer data: the one new layer is a row of its own, downloaded then unpacked.
+  const fetched = final.perLayer?.filter((l) => l.state !== 'present') ?? [];
+  assert.equal(fetched.length, 1, `one layer fetched: ${JSON.stringify(final.perLayer)}`);
+  assert.equal(fetched[0]!.state, 'done');
+  assert.ok(fetched[0]!.totalBytes >= PAYLOAD_BYTES && fetched[0]!.currentBytes === fetched[0]!.totalBytes);
+  assert.equal(final.perLayer!.length, final.layers.total);
+  assert.ok(
+    updates.some((u) => u.perLayer?.some((l) => l.id === fetched[0]!.id && l.state === 'downloading' && l.currentBytes > 0 && l.currentBytes < l.totalBytes)),
+    'the layer was seen part-way through its download',
+  );
   assert.ok(final.currentBytes >= PAYLOAD_BYTES, `only ${final.currentBytes} bytes counted`);
   assert.equal(final.layers.done, final.layers.total);
   assert.equal(await engine.imageExists(IMAGE), true);

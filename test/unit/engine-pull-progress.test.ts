@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { initialPullState, pullEventSchema, pullProgressOf, reducePullEvent } from '../../src/core/engine/pull-progress.ts';
 import { classifyPullError, registryOf } from '../../src/core/engine/pull.ts';
 import { ImageNotFoundError, RegistryUnreachableError } from '../../src/core/engine/errors.ts';
@@ -79,8 +80,12 @@ test('a recorded pull with layers already present: resolving, downloading, extra
   assert.equal(steps[10]!.phase, 'extracting');
   assert.equal(steps[10]!.currentBytes, 16782552);
   assert.ok(steps[12]!.percent < 100, 'not 100 before Docker says it is done');
-  const last = steps.at(-1)!;
+  const { perLayer, ...last } = steps.at(-1)!;
   assert.deepEqual(last, { phase: 'done', currentBytes: 16782552, totalBytes: 16782552, percent: 100, layers: { total: 5, done: 5 } });
+  assert.deepEqual(
+    perLayer?.map((l) => l.state),
+    ['present', 'present', 'present', 'present', 'done'],
+  );
 });
 
 test('layers that report no total still count their bytes and never exceed the total', () => {
@@ -104,13 +109,52 @@ test('an image that is entirely present goes straight to done', () => {
     { status: 'Digest: sha256:1' },
     { status: 'Status: Image is up to date for x:latest' },
   ]);
-  assert.deepEqual(steps.at(-1), { phase: 'done', currentBytes: 0, totalBytes: 0, percent: 100, layers: { total: 0, done: 0 } });
+  assert.deepEqual(steps.at(-1), { phase: 'done', currentBytes: 0, totalBytes: 0, percent: 100, layers: { total: 0, done: 0 }, perLayer: [] });
   const present = run([
     { status: 'Pulling from x', id: 'latest' },
     { status: 'Already exists', progressDetail: {}, id: 'cccccccccccc' },
     { status: 'Already exists', progressDetail: {}, id: 'dddddddddddd' },
   ]);
-  assert.deepEqual(present.at(-1), { phase: 'resolving', currentBytes: 0, totalBytes: 0, percent: 0, layers: { total: 2, done: 2 } });
+  const { perLayer, ...rest } = present.at(-1)!;
+  assert.deepEqual(rest, { phase: 'resolving', currentBytes: 0, totalBytes: 0, percent: 0, layers: { total: 2, done: 2 } });
+  assert.deepEqual(perLayer, [
+    { id: 'cccccccccccc', state: 'present', currentBytes: 0, totalBytes: 0, extractPercent: 100 },
+    { id: 'dddddddddddd', state: 'present', currentBytes: 0, totalBytes: 0, extractPercent: 100 },
+  ]);
+});
+
+/**
+ * Recorded on this machine (Docker 20.10.24) with modem.followProgress: an image of the stand-in plus three
+ * layers of random bytes, pushed to the local registry and removed from the daemon before the pull. It shows
+ * that the engine does give per-layer data: every event carries the layer as `id`, and Downloading and
+ * Extracting carry `progressDetail.current`/`total` in bytes.
+ */
+const RECORDED_THREE_NEW = readFileSync(new URL('../fixtures/pull-events/three-new-layers.jsonl', import.meta.url), 'utf8')
+  .trim()
+  .split('\n')
+  .map((line) => JSON.parse(line) as unknown);
+
+test('a recorded multi-layer pull gives a row per layer, with its bytes and state', () => {
+  const steps = run(RECORDED_THREE_NEW);
+  assertMonotone(steps);
+  const ids = ['ee49b1d66b5b', 'af50ea877806', 'ea469716aa51', '75840f9acc0b', 'ab3735332106', '01f0d0662e34', 'a18c5842d347'];
+  // Mid-download (the first Downloading of each new layer has arrived): the three new layers download, four are present.
+  const mid = steps.find((s) => s.perLayer?.filter((l) => l.state === 'downloading').length === 3)!;
+  assert.ok(mid, 'a moment with the three new layers downloading at once');
+  assert.deepEqual(mid.perLayer!.map((l) => l.id), ids, 'rows in the order Docker named the layers');
+  assert.deepEqual(mid.perLayer!.slice(0, 4).map((l) => l.state), ['present', 'present', 'present', 'present']);
+  const b = mid.perLayer!.find((l) => l.id === '01f0d0662e34')!;
+  assert.equal(b.totalBytes, 9002983);
+  assert.ok(b.currentBytes > 0 && b.currentBytes < b.totalBytes);
+  assert.equal(mid.currentBytes, mid.perLayer!.reduce((s, l) => s + l.currentBytes, 0), 'the total is the sum of the rows');
+  const extracting = steps.find((s) => s.perLayer?.some((l) => l.state === 'extracting' && l.extractPercent > 0 && l.extractPercent < 100))!;
+  const row = extracting.perLayer!.find((l) => l.state === 'extracting')!;
+  assert.equal(row.currentBytes, row.totalBytes, 'an extracting layer has all its bytes');
+  const last = steps.at(-1)!;
+  assert.equal(last.phase, 'done');
+  assert.deepEqual(last.perLayer!.map((l) => l.state), ['present', 'present', 'present', 'present', 'done', 'done', 'done']);
+  assert.deepEqual(last.perLayer!.slice(4).map((l) => l.totalBytes), [6002065, 9002983, 3001163]);
+  assert.equal(last.totalBytes, 6002065 + 9002983 + 3001163);
 });
 
 test('pull errors are classified into typed errors that say what to do', () => {

@@ -1,4 +1,5 @@
 import type { ApiCallsPoint, HeartbeatPoint } from '../../../src/contract/ipc-contract.ts';
+import { certificateRemaining } from '../dashboard/cert-remaining.ts';
 
 /** Status classes in the order the chart stacks them. */
 export const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx'] as const;
@@ -64,5 +65,6 @@ export function certificateLife(notAfter: string | undefined, issuedAt: string |
   const start = issuedAt ? Date.parse(issuedAt) : Number.NaN;
   const span = end - (Number.isNaN(start) ? end - 365 * 86_400_000 : start);
   const fraction = span > 0 ? Math.min(1, Math.max(0, (now - (end - span)) / span)) : 1;
-  return { fraction, daysLeft: Math.floor((end - now) / 86_400_000) };
+  // The days left come from the card's one reading, so the bar and the words never disagree.
+  return { fraction, daysLeft: certificateRemaining(notAfter, now)?.days ?? 0 };
 }

@@ -1,8 +1,9 @@
 import { ShieldCheck } from 'lucide-react';
 import { t } from '../../../src/contract/i18n.ts';
 import { certificateLife } from '../charts/series.ts';
-import { RelativeTime } from '../common/RelativeTime.tsx';
+import { absoluteText } from '../common/format.ts';
 import { useNow } from '../hooks/use-now.ts';
+import { certificateRemaining } from './cert-remaining.ts';
 
 const W = 300;
 
@@ -10,15 +11,17 @@ const W = 300;
 export function CertificateLife({ notAfter, issuedAt }: { notAfter: string | undefined; issuedAt: string | undefined }) {
   const now = useNow(60_000);
   const life = certificateLife(notAfter, issuedAt, now);
-  if (!life) return <p className="muted chart-empty">{t('cert.none')}</p>;
-  const tone = life.daysLeft < 7 ? 'bad' : life.daysLeft < 30 ? 'warn' : 'ok';
+  const left = certificateRemaining(notAfter, now);
+  if (!life || !left) return <p className="muted chart-empty">{t('cert.none')}</p>;
+  const tone = left.tone;
   return (
     <div className="cert-life" data-testid="cert-life">
       <p className="cert-line">
         <ShieldCheck aria-hidden="true" size={18} className={`tone-${tone}`} />
-        <span>{t('cert.daysLeft', { n: life.daysLeft })}</span>
-        <span className="muted">
-          {t('cert.expires')} <RelativeTime at={notAfter} />
+        <span data-testid="cert-left">{left.text}</span>
+        {/* The expiry as a date: a second relative reading would round on its own ("in 90 days"). */}
+        <span className="muted" data-testid="cert-expires">
+          {t(left.ms > 0 ? 'cert.expires' : 'cert.expiredOn')} <time dateTime={new Date(notAfter!).toISOString()}>{absoluteText(notAfter)}</time>
         </span>
       </p>
       <svg viewBox={`0 0 ${W} 12`} preserveAspectRatio="none" className="cert-bar" role="img" aria-label={t('cert.used', { percent: Math.round(life.fraction * 100) })}>

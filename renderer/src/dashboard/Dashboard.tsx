@@ -8,9 +8,9 @@ import { useLive } from '../hooks/use-live.ts';
 import { CertificateLife } from './CertificateLife.tsx';
 import { HeartbeatChart, RequestsChart, StatusCodesChart } from './Charts.tsx';
 import { Details } from './Details.tsx';
-import { StateCard } from './StateCard.tsx';
+import { StateCard, type NavigateFix } from './StateCard.tsx';
 
-export function Dashboard({ snapshot, onShowLogs, onAddRoute }: { snapshot: StatusSnapshot; onShowLogs: () => void; onAddRoute: () => void }) {
+export function Dashboard({ snapshot, onShowLogs, onAddRoute, onNavigate }: { snapshot: StatusSnapshot; onShowLogs: () => void; onAddRoute: () => void; onNavigate: (fix: NavigateFix) => void }) {
   const api = useApi();
   const beats = useLive(useCallback(() => api.heartbeatTimeline(), [api]), ['metricsChanged', 'statusChanged']);
   const calls = useLive(useCallback(() => api.apiCallsSeries(), [api]), ['metricsChanged']);
@@ -19,7 +19,7 @@ export function Dashboard({ snapshot, onShowLogs, onAddRoute }: { snapshot: Stat
   const noTraffic = (calls.data ?? []).every((p) => p.calls === 0);
   return (
     <div className="dashboard">
-      <StateCard snapshot={snapshot} onShowLogs={onShowLogs} />
+      <StateCard snapshot={snapshot} onShowLogs={onShowLogs} onNavigate={onNavigate} />
       {stopped ? (
         <section className="card span-2" aria-label={t('dash.stoppedTitle')}>
           <EmptyState icon={Play} title={t('dash.stoppedTitle')}>

@@ -4,8 +4,14 @@ import { t } from '../../../src/contract/i18n.ts';
 import { fieldsOfRemoteError, issuesByField, type FieldErrors } from '../common/field-errors.ts';
 import { ModuleSelect } from '../common/ModuleSelect.tsx';
 import { useApi } from '../hooks/api-context.ts';
+import { RecalledProfileNote } from './RecalledProfileNote.tsx';
+import { useRecalledProfile } from './use-recalled-profile.ts';
 
-/** Adds a local or cloud profile; every field says what is wrong with it, before anything is sent. */
+/**
+ * Adds a local or cloud profile; every field says what is wrong with it, before anything is sent. A name
+ * that a removed profile had (or that a gateway container left in Docker still carries) starts from those
+ * ports and image, and says so, rather than silently from the defaults; the user can opt out.
+ */
 export function AddProfileForm({ onAdded, defaultKind = 'cloud' }: { onAdded: (p: ProfileView) => void; defaultKind?: 'local' | 'cloud' }) {
   const api = useApi();
   const [kind, setKind] = useState<'local' | 'cloud'>(defaultKind);
@@ -15,9 +21,14 @@ export function AddProfileForm({ onAdded, defaultKind = 'cloud' }: { onAdded: (p
   const [module, setModule] = useState('auto');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
+  const { recalled, restore, setRestore, carried, clear } = useRecalledProfile(name, true, (r) => {
+    if (r.kind) setKind(r.kind);
+    if (r.apiUrl) setApiUrl(r.apiUrl);
+    if (r.module) setModule(r.module);
+  });
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const arg = kind === 'local' ? { name, kind, module } : { name, kind, apiUrl, token, module };
+    const arg = kind === 'local' ? { name, kind, module, ...carried } : { name, kind, apiUrl, token, module, ...carried };
     const parsed = addProfileSchema.safeParse(arg);
     if (!parsed.success) return setErrors(issuesByField(parsed.error));
     setErrors({});
@@ -26,6 +37,7 @@ export function AddProfileForm({ onAdded, defaultKind = 'cloud' }: { onAdded: (p
       onAdded(await api.addProfile(parsed.data));
       setName('');
       setToken('');
+      clear();
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       // An existing profile is never replaced (its ports and image stay): the message belongs to the name.
@@ -61,6 +73,7 @@ export function AddProfileForm({ onAdded, defaultKind = 'cloud' }: { onAdded: (p
           </>
         ) : null}
       </div>
+      {recalled ? <RecalledProfileNote recalled={recalled} restore={restore} onRestore={setRestore} /> : null}
       <ModuleSelect id="add-module" value={module} onChange={setModule} />
       {errors[''] ? (
         <p className="callout callout-bad" role="alert">

@@ -13,7 +13,7 @@ import { AddProfileForm } from './AddProfileForm.tsx';
 import { SetTokenForm } from './SetTokenForm.tsx';
 
 /** Profiles: which is the default, switch, remove (asked first: its gateway goes with it), and add one. */
-export function ProfilesSection() {
+export function ProfilesSection({ openTokenOf }: { openTokenOf?: string } = {}) {
   const api = useApi();
   const toast = useToast();
   const profiles = useLive(useCallback(() => api.listProfiles(), [api]), ['settingsChanged']);
@@ -50,7 +50,9 @@ export function ProfilesSection() {
               {p.kind === 'cloud' ? (
                 <div className="profile-token">
                   <SetTokenForm
+                    key={`${p.name}-${openTokenOf === p.name}`}
                     profile={p}
+                    openAtStart={openTokenOf === p.name}
                     onSet={() => {
                       profiles.reload();
                       toast({ tone: 'ok', text: t('settings.tokenSet', { name: p.name }) });

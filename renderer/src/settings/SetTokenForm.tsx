@@ -4,9 +4,9 @@ import { t } from '../../../src/contract/i18n.ts';
 import { useApi } from '../hooks/api-context.ts';
 
 /** A new token for an existing cloud profile: revoked, or lost with a damaged secrets file. */
-export function SetTokenForm({ profile, onSet }: { profile: ProfileView; onSet: () => void }) {
+export function SetTokenForm({ profile, onSet, openAtStart = false }: { profile: ProfileView; onSet: () => void; openAtStart?: boolean }) {
   const api = useApi();
-  const [open, setOpen] = useState(!profile.hasToken);
+  const [open, setOpen] = useState(!profile.hasToken || openAtStart);
   const [token, setToken] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();

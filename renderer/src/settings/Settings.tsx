@@ -1,4 +1,4 @@
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { StatusSnapshot } from '../../../src/contract/ipc-contract.ts';
 import { t, type MessageKey } from '../../../src/contract/i18n.ts';
 import { PortsForm } from '../common/PortsForm.tsx';
@@ -9,9 +9,34 @@ import { ProfilesSection } from './ProfilesSection.tsx';
 const PARTS = ['profiles', 'gateway', 'preferences'] as const;
 type Part = (typeof PARTS)[number];
 
+/** Where a reason's fix opens the settings: a part, the field to focus, the profile whose token form to open. */
+export interface SettingsTarget {
+  part: Part;
+  focus?: string;
+  tokenFor?: string | undefined;
+  /** A new object each time: the same fix asked twice opens it twice. */
+  nonce: number;
+}
+
 /** Settings in three parts, one at a time: profiles, the current profile's gateway, preferences. */
-export function Settings({ snapshot }: { snapshot: StatusSnapshot }) {
-  const [part, setPart] = useState<Part>('profiles');
+export function Settings({ snapshot, target }: { snapshot: StatusSnapshot; target?: SettingsTarget }) {
+  const [part, setPart] = useState<Part>(target?.part ?? 'profiles');
+  useEffect(() => {
+    if (!target) return;
+    setPart(target.part);
+    // The field appears once the part (and, for a token, the profile list) has rendered.
+    let tries = 0;
+    const timer = setInterval(() => {
+      const el = target.focus ? document.getElementById(target.focus) : null;
+      tries += 1;
+      if (el) {
+        el.focus();
+        el.scrollIntoView({ block: 'center' });
+      }
+      if (el || tries > 40) clearInterval(timer);
+    }, 50);
+    return () => clearInterval(timer);
+  }, [target]);
   const toast = useToast();
   const refs = useRef<Array<HTMLButtonElement | null>>([]);
   const running = Boolean(snapshot.status.containerId) && snapshot.status.state !== 'stopped';
@@ -46,7 +71,7 @@ export function Settings({ snapshot }: { snapshot: StatusSnapshot }) {
         ))}
       </div>
       <div role="tabpanel" id={`settings-${part}`} aria-labelledby={`settings-tab-${part}`}>
-        {part === 'profiles' ? <ProfilesSection /> : null}
+        {part === 'profiles' ? <ProfilesSection {...(target?.tokenFor ? { openTokenOf: target.tokenFor } : {})} /> : null}
         {part === 'gateway' ? (
           <section className="card" aria-labelledby="gw-h">
             <h2 id="gw-h">{t('settings.gateway', { name: snapshot.profile.name })}</h2>

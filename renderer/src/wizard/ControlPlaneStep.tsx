@@ -4,10 +4,13 @@ import { t } from '../../../src/contract/i18n.ts';
 import { useApi } from '../hooks/api-context.ts';
 import { fieldsOfRemoteError, issuesByField, type FieldErrors } from '../common/field-errors.ts';
 import { ModuleSelect } from '../common/ModuleSelect.tsx';
+import { RecalledProfileNote } from '../settings/RecalledProfileNote.tsx';
+import { useRecalledProfile } from '../settings/use-recalled-profile.ts';
 
 /**
  * Step 2: the embedded local control plane, or a cloud one with its address and token. Fields are
- * checked before anything is sent, and each message stands beside its field; Next stays Next.
+ * checked before anything is sent, and each message stands beside its field; Next stays Next. A cloud
+ * profile's name used before starts from that profile's ports and image, and says so, as in the settings.
  */
 export function ControlPlaneStep({ onNext, onBack }: { onNext: () => void; onBack: () => void }) {
   const api = useApi();
@@ -18,6 +21,11 @@ export function ControlPlaneStep({ onNext, onBack }: { onNext: () => void; onBac
   const [module, setModule] = useState('auto');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
+  // What the user typed stays: only empty fields are filled from the recalled profile.
+  const { recalled, restore, setRestore, carried } = useRecalledProfile(name, kind === 'cloud', (r) => {
+    if (r.apiUrl) setApiUrl((typed) => typed || r.apiUrl!);
+    if (r.module) setModule((chosen) => (chosen === 'auto' ? r.module! : chosen));
+  });
   const save = async () => {
     const profiles = await api.listProfiles();
     if (kind === 'local') {
@@ -26,7 +34,7 @@ export function ControlPlaneStep({ onNext, onBack }: { onNext: () => void; onBac
       if (!local?.isDefault) await api.useProfile({ name: local?.name ?? 'local' });
       return;
     }
-    const parsed = addProfileSchema.safeParse({ name, kind: 'cloud', apiUrl, token, module });
+    const parsed = addProfileSchema.safeParse({ name, kind: 'cloud', apiUrl, token, module, ...carried });
     if (!parsed.success) throw Object.assign(new Error('invalid'), { fields: issuesByField(parsed.error) });
     // An existing profile keeps its ports and image: only its address, token and module change.
     if (profiles.some((p) => p.name === name)) await api.updateProfile({ name, apiUrl, token, module });
@@ -85,6 +93,7 @@ export function ControlPlaneStep({ onNext, onBack }: { onNext: () => void; onBac
             </span>
             {msg('token')}
           </div>
+          {recalled ? <RecalledProfileNote recalled={recalled} restore={restore} onRestore={setRestore} /> : null}
           <ModuleSelect id="cp-module" value={module} onChange={setModule} />
         </div>
       ) : null}

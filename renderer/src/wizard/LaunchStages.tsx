@@ -3,6 +3,7 @@ import type { LaunchProgressEvent, LaunchStageView } from '../../../src/contract
 import { t, isMessageKey } from '../../../src/contract/i18n.ts';
 import { bytesText, durationText } from '../common/format.ts';
 import { stageTone, type StageState } from '../view/state-view.ts';
+import { PullLayers } from './PullLayers.tsx';
 
 export type { StageState };
 export interface StageTiming {
@@ -74,8 +75,11 @@ export function LaunchStages({
               {pull.totalBytes > 0 ? t('launch.pullBytes', { current: bytesText(pull.currentBytes), total: bytesText(pull.totalBytes) }) : pull.percent >= 100 ? t('launch.pullCached') : t('launch.pullStarting')}
             </span>
             {pull.layers.total > 0 ? <span data-testid="pull-layers">{t('launch.pullLayers', { done: pull.layers.done, total: pull.layers.total })}</span> : null}
-            {pullRate !== undefined && pull.percent < 100 ? <span data-testid="pull-rate">{t('launch.pullRate', { rate: bytesText(pullRate) })}</span> : null}
+            {pullRate !== undefined && pull.currentBytes > 0 ? (
+              <span data-testid="pull-rate">{pull.percent < 100 ? t('launch.pullRate', { rate: bytesText(pullRate) }) : t('launch.pullRateAverage', { rate: bytesText(pullRate) })}</span>
+            ) : null}
           </p>
+          {pull.perLayer && pull.perLayer.length > 0 ? <PullLayers layers={pull.perLayer} /> : null}
         </div>
       ) : null}
     </div>

@@ -1,6 +1,6 @@
 import { ArrowLeft, Play } from 'lucide-react';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { LaunchOutcome, LaunchProgressEvent, PortReportView, PortRoleName } from '../../../src/contract/ipc-contract.ts';
+import type { LaunchOutcome, LaunchProgressEvent, PortReportView, PortRoleName, ProfileView } from '../../../src/contract/ipc-contract.ts';
 import { t } from '../../../src/contract/i18n.ts';
 import { durationText } from '../common/format.ts';
 import { PORT_KEYS, portReportMessage } from '../common/port-fields.ts';
@@ -9,6 +9,15 @@ import { useLive } from '../hooks/use-live.ts';
 import { useNow } from '../hooks/use-now.ts';
 import { LaunchStages, stageName, type StageState, type StageTiming } from './LaunchStages.tsx';
 import { PullRate } from './pull-rate.ts';
+import { ReasonCallout } from '../common/ReasonCallout.tsx';
+import { reasonHelp, type FixKind } from '../view/reason-help.ts';
+import { SetTokenForm } from '../settings/SetTokenForm.tsx';
+
+/**
+ * The fixes the wizard can do itself: its ports step has the ports and the image, a refused or missing
+ * token is set right here (then the launch runs again); the rest is a new launch.
+ */
+export const WIZARD_FIXES: ReadonlySet<FixKind> = new Set(['ports', 'image', 'docker-help', 'retry', 'launch', 'set-token']);
 
 type BusyPorts = Array<{ role: PortRoleName; message: string }>;
 
@@ -16,7 +25,7 @@ type BusyPorts = Array<{ role: PortRoleName; message: string }>;
  * Step 4: launch, with each stage, the module download and the pull as they happen. A failure names
  * its stage; when ports are in use, every one of them is named and the ports step is offered.
  */
-export function LaunchStep({ onNext, onBack, onPorts }: { onNext: () => void; onBack: () => void; onPorts: () => void }) {
+export function LaunchStep({ onNext, onBack, onPorts, kind = 'local' }: { onNext: () => void; onBack: () => void; onPorts: () => void; kind?: 'local' | 'cloud' }) {
   const api = useApi();
   const info = useLive(useCallback(() => api.getInfo(), [api]), []);
   const [states, setStates] = useState<Record<string, StageState>>({});
@@ -28,9 +37,11 @@ export function LaunchStep({ onNext, onBack, onPorts }: { onNext: () => void; on
   const current = useRef<string>(undefined);
   const rate = useRef(new PullRate());
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ stage: string; message: string }>();
+  const [error, setError] = useState<{ stage: string; message: string; reason?: string }>();
   const [busyPorts, setBusyPorts] = useState<BusyPorts>([]);
   const [outcome, setOutcome] = useState<LaunchOutcome>();
+  // The profile whose token is being set, after a launch refused for it.
+  const [tokenFor, setTokenFor] = useState<ProfileView>();
   const now = useNow(busy ? 200 : 1000);
 
   useEffect(
@@ -44,10 +55,13 @@ export function LaunchStep({ onNext, onBack, onPorts }: { onNext: () => void; on
           const startedAt = was.startedAt ?? at;
           return { ...tm, [p.stage]: p.status === 'done' || p.status === 'skipped' ? { startedAt, endedAt: at } : { startedAt } };
         });
+        // The pull's clock starts with the image stage: a fast pull may send a single progress event.
+        if (p.stage === 'image' && p.status === 'start') rate.current.add(at, 0);
         if (p.pull) {
           rate.current.add(at, p.pull.currentBytes);
           setPull(p.pull);
-          setPullRate(rate.current.perSecond());
+          // While it runs, the recent speed; once done, the whole pull's.
+          setPullRate(p.pull.percent >= 100 ? rate.current.average() : rate.current.perSecond());
         }
         if (p.download) setDownload(p.download);
       }),
@@ -68,6 +82,7 @@ export function LaunchStep({ onNext, onBack, onPorts }: { onNext: () => void; on
   const launch = async () => {
     setBusy(true);
     setError(undefined);
+    setTokenFor(undefined);
     setBusyPorts([]);
     setStates({});
     setTimings({});
@@ -82,7 +97,8 @@ export function LaunchStep({ onNext, onBack, onPorts }: { onNext: () => void; on
       const err = e instanceof Error ? e : new Error(String(e));
       // The core names the stage that failed (the error's code); else the one that was running.
       const stage = (err as { code?: string }).code ?? current.current ?? '';
-      setError({ stage, message: err.message });
+      const reason = (err as { reason?: unknown }).reason;
+      setError({ stage, message: err.message, ...(typeof reason === 'string' ? { reason } : {}) });
       if (stage) {
         const at = Date.now();
         setStates((s) => ({ ...s, [stage]: 'failed' }));
@@ -95,6 +111,14 @@ export function LaunchStep({ onNext, onBack, onPorts }: { onNext: () => void; on
   };
   const stages = info.data?.stages ?? [];
   const failedStage = error ? stageName(stages.find((s) => s.id === error.stage) ?? { id: error.stage }) : '';
+  // Ports in use have their own list and way back, below; other reasons get their message and fix here.
+  const help = error && error.reason !== 'port-in-use' ? reasonHelp(error.reason, kind) : undefined;
+  const fix = (f: FixKind) => {
+    if (f === 'ports' || f === 'image') return onPorts();
+    // The profile read now: the one the launch used, whatever the snapshot this step got says.
+    if (f === 'set-token') return void api.getStatus().then((s) => setTokenFor(s.profile), () => undefined);
+    void launch();
+  };
   return (
     <section aria-labelledby="step-title">
       <LaunchStages stages={stages} states={states} timings={timings} now={now} {...(pull ? { pull } : {})} {...(pullRate !== undefined ? { pullRate } : {})} {...(download ? { download } : {})} />
@@ -110,6 +134,8 @@ export function LaunchStep({ onNext, onBack, onPorts }: { onNext: () => void; on
         <div className="callout callout-bad" role="alert" data-testid="launch-error">
           <div>
             <p>{t('launch.failed', { stage: failedStage, message: error.message })}</p>
+            {help && error.reason && WIZARD_FIXES.has(help.fix) ? <ReasonCallout reason={error.reason} help={help} {...(info.data ? { platform: info.data.platform } : {})} onFix={fix} /> : null}
+            {tokenFor ? <SetTokenForm profile={tokenFor} openAtStart onSet={() => void launch()} /> : null}
             {busyPorts.length > 0 ? (
               <>
                 <p>{t('launch.portsInUse', { n: busyPorts.length })}</p>

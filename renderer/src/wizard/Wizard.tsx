@@ -48,8 +48,8 @@ export function Wizard({ snapshot }: { snapshot: StatusSnapshot }) {
         </h2>
         {step === 0 ? <EngineStep onNext={() => go(1)} /> : null}
         {step === 1 ? <ControlPlaneStep onNext={() => go(2)} onBack={() => go(0)} /> : null}
-        {step === 2 ? <PortsStep profile={snapshot.profile} onNext={() => go(3)} onBack={() => go(1)} /> : null}
-        {step === 3 ? <LaunchStep onNext={() => go(4)} onBack={() => go(2)} onPorts={() => go(PORTS_STEP)} /> : null}
+        {step === 2 ? <PortsStep key={snapshot.profile.name} profile={snapshot.profile} onNext={() => go(3)} onBack={() => go(1)} /> : null}
+        {step === 3 ? <LaunchStep onNext={() => go(4)} onBack={() => go(2)} onPorts={() => go(PORTS_STEP)} kind={snapshot.profile.kind} /> : null}
         {step === 4 ? <HeartbeatStep snapshot={snapshot} onFinish={() => void finish.run()} /> : null}
         <ErrorNote error={finish.error} />
       </main>

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PullPhase, PullProgress } from './types.ts';
+import type { PullLayerProgress, PullPhase, PullProgress } from './types.ts';
 
 /** One line of Docker's pull stream, as far as progress needs it. */
 export const pullEventSchema = z.looseObject({
@@ -109,6 +109,12 @@ function layerFraction(layer: Layer): number {
   }
 }
 
+function layerView(id: string, layer: Layer): PullLayerProgress {
+  const state = layer.present ? 'present' : layer.stage;
+  const extractPercent = layer.stage === 'done' ? 100 : layer.extractTotal > 0 ? Math.min(100, Math.floor((100 * layer.extracted) / layer.extractTotal)) : 0;
+  return { id, state, currentBytes: layer.downloaded, totalBytes: Math.max(layer.size, layer.downloaded), extractPercent };
+}
+
 /** The one progress value shown to the user. Updates `state.lastPercent`/`lastBytes` to keep them monotone. */
 export function pullProgressOf(state: PullState): PullProgress {
   const layers = [...state.layers.values()];
@@ -144,7 +150,8 @@ export function pullProgressOf(state: PullState): PullProgress {
     percent = Math.min(99, Math.max(state.lastPercent, raw));
   }
   state.lastPercent = percent;
-  return { phase, currentBytes, totalBytes, percent, layers: { total: layers.length, done } };
+  const perLayer = [...state.layers].map(([id, layer]) => layerView(id, layer));
+  return { phase, currentBytes, totalBytes, percent, layers: { total: layers.length, done }, perLayer };
 }
 
 /** The error a pull stream reported in-band, if this event is one. */

@@ -45,6 +45,22 @@ export interface PullProgress {
   /** 0..100, never goes down, and 100 only when the pull is done. */
   percent: number;
   layers: { total: number; done: number };
+  /** Each layer in the order Docker first named it: what the launch view shows a row for. */
+  perLayer?: PullLayerProgress[];
+}
+
+/** `present`: already on this machine, nothing to fetch. */
+export type PullLayerState = 'waiting' | 'downloading' | 'downloaded' | 'extracting' | 'done' | 'present';
+
+export interface PullLayerProgress {
+  /** Docker's short layer id (12 hex digits). */
+  id: string;
+  state: PullLayerState;
+  /** Bytes downloaded so far, and the layer's size (0 when the registry did not say). */
+  currentBytes: number;
+  totalBytes: number;
+  /** 0..100 of the extraction, while and after it runs. */
+  extractPercent: number;
 }
 
 export interface PortBinding {
