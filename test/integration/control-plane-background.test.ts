@@ -13,7 +13,7 @@ import { readRememberedPorts, rememberPorts } from '../../src/core/gateway/contr
 import { freePort } from '../helpers/etcd.ts';
 import { readEtcdRecord } from '../../src/core/gateway/etcd-record.ts';
 import { GatewayError } from '../../src/core/gateway/errors.ts';
-import { ensureLocalControlPlane, locateLocalControlPlane } from '../../src/core/gateway/local-control-plane.ts';
+import { ensureLocalControlPlane } from '../../src/core/gateway/local-control-plane.ts';
 
 const run = promisify(execFile);
 const MAIN = join(import.meta.dirname, '../../src/cli/main.ts');
@@ -106,36 +106,54 @@ test('stop ends the control plane and the etcd it started, by pid, and says so; 
   assert.equal((await cli('control-plane', 'stop')).code, 3, 'nothing left to stop');
 });
 
-test('a remembered port that stays taken: a clear error naming the port and its holder, no move, and no fresh etcd left', { timeout: 120_000 }, async () => {
+test('a remembered port that stays taken: waited for, then given up for a free one that is remembered, naming the holder; the moves are returned', { timeout: 120_000 }, async () => {
   const ports = readRememberedPorts(join(home, 'control-plane'));
   assert.ok(ports);
   const squatter: Server = createServer();
   await new Promise<void>((resolve) => squatter.listen(ports.dpPort, '127.0.0.1', resolve));
   const logs: string[] = [];
   try {
-    await assert.rejects(ensureLocalControlPlane({ home, cliCommand: CLI, env, log: (l) => logs.push(l), portWaitMs: 2_000 }), (err: unknown) => {
-      assert.ok(err instanceof GatewayError);
-      assert.match(err.message, new RegExp(`data-plane endpoint port ${ports.dpPort} is taken by pid ${process.pid} \\(.*node`));
-      assert.match(err.message, /does not move/);
-      return true;
-    });
-    assert.match(logs.join('\n'), new RegExp(`port ${ports.dpPort} is taken .*waiting up to 2 s`));
-    assert.match(logs.join('\n'), /Stopped the etcd started for it/);
-    assert.deepEqual(etcdPidsOfHome(), [], 'the etcd started for it is gone');
-    assert.equal(readEtcdRecord(home), undefined);
-    assert.deepEqual(readRememberedPorts(join(home, 'control-plane')), ports, 'the remembered ports stay');
-    assert.ok(!('info' in (await locateLocalControlPlane(home))));
+    const moved = await ensureLocalControlPlane({ home, cliCommand: CLI, env, log: (l) => logs.push(l), portWaitMs: 2_000, timeoutMs: 60_000 });
+    const newPort = Number(new URL(moved.info.dataPlaneUrl).port);
+    assert.notEqual(newPort, ports.dpPort);
+    assert.equal(Number(new URL(moved.info.apiUrl).port), ports.apiPort, 'only the taken port moves');
+    assert.deepEqual(moved.moved, [{ role: 'data-plane endpoint', from: ports.dpPort, to: newPort, holder: moved.moved?.[0]?.holder }]);
+    assert.match(moved.moved?.[0]?.holder ?? '', new RegExp(`^pid ${process.pid} \\(.*node`));
+    const said = logs.join('\n');
+    assert.match(said, new RegExp(`port ${ports.dpPort} is taken by pid ${process.pid} .*waiting up to 2 s`));
+    assert.match(said, new RegExp(`port ${ports.dpPort} is still taken by pid ${process.pid} .* after 2 s; moving to a free port`));
+    assert.match(said, new RegExp(`data-plane endpoint moved from port ${ports.dpPort} to ${newPort} \\(remembered in `));
+    assert.match(said, /re-rendered and their container recreated when launched/);
+    assert.deepEqual(readRememberedPorts(join(home, 'control-plane')), { apiPort: ports.apiPort, dpPort: newPort });
+    assert.equal(readBackgroundRecord(home)?.dpPort, newPort);
   } finally {
     await new Promise<void>((resolve) => squatter.close(() => resolve()));
+    await cli('control-plane', 'stop');
   }
 });
 
-test('once the port is free again the control plane comes back on the same ports', { timeout: 120_000 }, async () => {
+test('a remembered port freed while it is waited for (the old control plane exiting) is kept', { timeout: 120_000 }, async () => {
   const ports = readRememberedPorts(join(home, 'control-plane'));
-  const again = await ensureLocalControlPlane({ home, cliCommand: CLI, env, timeoutMs: 60_000 });
+  assert.ok(ports);
+  const squatter: Server = createServer();
+  await new Promise<void>((resolve) => squatter.listen(ports.dpPort, '127.0.0.1', resolve));
+  const logs: string[] = [];
+  const again = await ensureLocalControlPlane({
+    home,
+    cliCommand: CLI,
+    env,
+    timeoutMs: 60_000,
+    portWaitMs: 30_000,
+    log: (l) => {
+      logs.push(l);
+      if (/waiting up to 30 s/.test(l)) squatter.close();
+    },
+  });
   assert.equal(again.started, true);
-  assert.equal(Number(new URL(again.info.dataPlaneUrl).port), ports?.dpPort);
-  assert.equal(Number(new URL(again.info.apiUrl).port), ports?.apiPort);
+  assert.equal(again.moved, undefined);
+  assert.equal(Number(new URL(again.info.dataPlaneUrl).port), ports.dpPort);
+  assert.equal(Number(new URL(again.info.apiUrl).port), ports.apiPort);
+  assert.ok(!logs.some((l) => /moving to a free port/.test(l)));
   assert.equal((await cli('control-plane', 'stop')).code, 0);
 });
 

@@ -15,6 +15,8 @@ export function componentViews(snapshot: StatusSnapshot): ComponentView[] {
   const s = snapshot.status;
   const local = snapshot.profile.kind === 'local';
   const cpDown = s.reasons.some((r) => r.code === 'control-plane-unavailable' || r.code.startsWith('control-plane'));
+  // The status's config-centre-down reason sends the user here: the etcd card must agree with it.
+  const etcdDown = s.reasons.some((r) => r.code === 'config-centre-down' || r.reason === 'config-centre-down');
   const running = Boolean(s.containerId) && s.state !== 'stopped';
   const ports = snapshot.publishedPorts ?? s.ports;
   const views: ComponentView[] = [
@@ -32,7 +34,7 @@ export function componentViews(snapshot: StatusSnapshot): ComponentView[] {
     },
   ];
   if (local) {
-    views.push({ id: 'etcd', tone: cpDown ? 'warn' : 'ok', stateLabel: cpDown ? 'components.unknown' : 'components.ready', facts: [['components.image', snapshot.settings.etcdImage ?? 'PATH etcd, or the default image']], note: 'components.etcdNote' });
+    views.push({ id: 'etcd', tone: etcdDown ? 'bad' : cpDown ? 'warn' : 'ok', stateLabel: etcdDown ? 'components.unavailable' : cpDown ? 'components.unknown' : 'components.ready', facts: [['components.image', snapshot.settings.etcdImage ?? 'PATH etcd, or the default image']], note: 'components.etcdNote' });
   }
   views.push({
     id: 'gateway',

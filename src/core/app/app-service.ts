@@ -14,12 +14,14 @@ import { readInstanceId } from '../gateway/instance-lookup.ts';
 import type { GatewayStatus } from '../status/gateway-status.ts';
 import { AppSettingsStore } from './app-settings.ts';
 import { GatewayActions } from './gateway-actions.ts';
+import { LaunchTurns } from './launch-turns.ts';
 import { InstanceSampler } from './instance-sampler.ts';
 import { openLiveSession, type LiveSession } from './live-session.ts';
 import { hostLocalControlPlane, type HostedControlPlane } from './local-control-plane-host.ts';
 import { LogFollows } from './log-follows.ts';
 import { ProfileGateways } from './profile-gateways.ts';
 import { ProfileActions, profileView } from './profiles.ts';
+import { RemovedProfiles } from './removed-profiles.ts';
 import { RouteActions } from './route-actions.ts';
 import { probeRoute } from './route-probe.ts';
 
@@ -44,6 +46,8 @@ export interface AppServiceOptions {
   pollMs?: number;
   /** After a failed automatic renewal, wait this long before the next (default 5 min). */
   renewRetryMs?: number;
+  /** How long the control plane waits for a remembered port that is taken before it moves (default 10 s). */
+  portWaitMs?: number;
 }
 
 /** While a window or page is open, the instance record is read this often: the dashboard draws each heartbeat. */
@@ -103,12 +107,33 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
   const now = () => ({ at: Date.now() });
 
   let hosted: HostedControlPlane | undefined;
+  // One launch at a time per profile: the user's, and the control plane's recreate of a stale gateway.
+  const turns = new LaunchTurns();
+  const unheardNotices: PayloadOf<'notice'>[] = [];
   let controlPlaneProblem: string | undefined;
   const hostControlPlane = async (): Promise<void> => {
     if (opts.hostControlPlane === false || hosted) return;
     try {
       const etcdImage = resolveEtcdImage({ flag: opts.etcdImage, setting: settings.get().etcdImage, env });
-      hosted = await hostLocalControlPlane({ home, env, engine: openLocalEngine({ env }).engine, ...(opts.etcdUrl ? { etcdUrl: opts.etcdUrl } : {}), etcdImage, log });
+      hosted = await hostLocalControlPlane({
+        home,
+        env,
+        engine: openLocalEngine({ env }).engine,
+        ...(opts.etcdUrl ? { etcdUrl: opts.etcdUrl } : {}),
+        etcdImage,
+        ...(opts.labels ? { labels: opts.labels } : {}),
+        ...(opts.portWaitMs !== undefined ? { portWaitMs: opts.portWaitMs } : {}),
+        turns,
+        log,
+        // A moved port, a recreated gateway, the bridge listened on: toasts, and a fresh status.
+        notice: (message) => {
+          const payload = { at: Date.now(), message };
+          // Said while the app starts, before any window listens: kept for the first one that does.
+          if (sinks.size === 0 && unheardNotices.push(payload) > 20) unheardNotices.shift();
+          emit('notice', payload);
+          emit('statusChanged', now());
+        },
+      });
       controlPlaneProblem = undefined;
     } catch (err) {
       controlPlaneProblem = err instanceof Error ? err.message : String(err);
@@ -117,6 +142,8 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
   };
 
   let live: LiveSession | undefined;
+  /** Whether the watchers saw Docker answer, last time; undefined before the first status. */
+  let engineReady: boolean | undefined;
   let sampler: InstanceSampler | undefined;
   let opening: Promise<LiveSession> | undefined;
   // Who looks outlives a session: a profile switch re-opens the watcher, the open windows stay.
@@ -131,6 +158,8 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
         onStatus: (s) => emit('statusChanged', { at: s.at }),
         instancePollMs: opts.pollMs ?? WATCHED_INSTANCE_POLL_MS,
         ...(opts.pollMs ? { pollMs: opts.pollMs, idleInstancePollMs: opts.pollMs } : {}),
+        // Every hosting attempt is followed by an open, so the watcher always has the latest word.
+        ...(controlPlaneProblem ? { hostProblem: controlPlaneProblem } : {}),
       });
       const s = new InstanceSampler(
         { ...(next.client ? { client: next.client } : {}), clusterId: () => next.clusterId(), instanceId: () => readInstanceId(home, next.profile.name) },
@@ -140,6 +169,9 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
       // The certificate renews itself within its last third of life, when the profile allows it.
       next.watcher.on('status', (status) => {
         if (live === next && !launching) void renewer.onStatus(status);
+        // Docker came (back): the control plane listens on its bridge and puts stale gateways right.
+        if (status.engine.ready && engineReady === false) void hosted?.engineAvailable();
+        engineReady = status.engine.ready;
       });
       releaseLook = lookers > 0 ? next.watcher.look() : undefined;
       live = next;
@@ -181,9 +213,11 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
   let lastLaunchError: (ErrorInfo & { stage?: string }) | undefined;
   const gateway = new GatewayActions({
     current,
+    turns,
     ...(opts.labels ? { labels: opts.labels } : {}),
     ensureControlPlane: async () => {
       await hostControlPlane();
+      if (live?.profile.kind === 'local') live.watcher.setHostProblem(controlPlaneProblem);
       if (controlPlaneProblem) throw new Error(controlPlaneProblem);
       return reopen();
     },
@@ -201,7 +235,9 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
     },
   });
   const renewer = new AutoRenewer({
-    enabled: () => live?.profile.options.autoRenewCert === true,
+    // A local profile's control plane run by another process (the CLI's background one) renews that
+    // profile's gateways itself; two renewers of one gateway would each restart it.
+    enabled: () => live?.profile.options.autoRenewCert === true && !(live.profile.kind === 'local' && hosted?.inProcess === false),
     renew: async () => {
       await gateway.renew();
     },
@@ -209,21 +245,18 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
     log,
     ...(opts.renewRetryMs !== undefined ? { retryAfterMs: opts.renewRetryMs } : {}),
   });
-  const profiles = new ProfileActions(() => new ProfileStore({ home }), secrets);
+  const profiles = new ProfileActions(() => new ProfileStore({ home }), secrets, new RemovedProfiles(home));
   const gateways = new ProfileGateways(async () => (await current()).session.engine);
   const routes = new RouteActions({ current, sampler: () => sampler, changed: () => emit('routesChanged', now()) });
 
   const snapshot = async (): Promise<StatusSnapshot> => {
     const l = await current();
+    // The watcher's snapshot as it is, the one the tray and `status` show too (host problem and
+    // published ports included); nothing is added here, so the window cannot disagree with them.
     const status = l.watcher.current ?? (await l.watcher.settled(5000)) ?? { state: 'starting', reasons: [], profile: l.profile.name, engine: { ready: false }, at: Date.now() };
-    const shown: GatewayStatus =
-      controlPlaneProblem && l.profile.kind === 'local' && !launching
-        ? { ...status, reasons: [...status.reasons, { code: 'control-plane-unavailable', message: controlPlaneProblem, action: 'retry' }] }
-        : status;
-    // What answers is what the running container publishes; saved edits apply at the next launch.
-    const published = shown.containerId && shown.state !== 'stopped' ? await gateways.publishedPorts(shown.containerId) : undefined;
+    const published = status.publishedPorts;
     return {
-      status: published ? { ...shown, ports: { ...shown.ports, ...published } } : shown,
+      status,
       profile: await profileView(l.profile, new ProfileStore({ home }).defaultName(), secrets),
       gatewayUrl: `http://127.0.0.1:${published?.http ?? l.profile.ports.proxyHttp}`,
       ...(published ? { publishedPorts: published } : {}),
@@ -262,6 +295,7 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
       await retireProfileCertificates(arg.name, { env, secrets, log });
       return changedProfiles({ ...(await profiles.remove(arg.name)), removedContainers });
     },
+    recallProfile: async (arg) => profiles.recallIn(arg.name, (await current()).session.engine),
     checkPorts: (arg) => gateways.checkPorts(arg.name, arg.ports),
     useProfile: async (arg) => changedProfiles(await profiles.use(arg.name)),
     listRoutes: () => routes.list(),
@@ -292,6 +326,7 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
     handlers,
     subscribe(sink) {
       sinks.add(sink);
+      for (const n of unheardNotices.splice(0)) sink('notice', n);
       return () => sinks.delete(sink);
     },
     releaseClient: (clientId) => follows.release(clientId),

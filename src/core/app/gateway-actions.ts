@@ -8,6 +8,8 @@ import { stopGateway } from '../gateway/stop.ts';
 import { instanceContainers } from '../gateway/instance-lookup.ts';
 import { LAUNCH_STAGES, STAGE_TITLES } from '../gateway/types.ts';
 import { checkEngineNow } from './engine-check.ts';
+import { LaunchTurns } from './launch-turns.ts';
+import { problemOfSession } from '../status/session-problem.ts';
 import type { LiveSession } from './live-session.ts';
 
 export interface GatewayActionsDeps {
@@ -18,6 +20,11 @@ export interface GatewayActionsDeps {
   onLaunchEnd: (err: unknown) => void;
   sample: () => Promise<void>;
   labels?: Record<string, string>;
+  /**
+   * Whose turn it is to launch each profile, shared with the control plane's recreate of stale gateways
+   * (local-control-plane-host), so a launch never runs beside another one of the same profile.
+   */
+  turns?: LaunchTurns;
 }
 
 /** Launch, stop, restart, renew and logs of the default profile's gateway, on the core's gateway layer. */
@@ -27,7 +34,11 @@ export class GatewayActions {
   /** The image the launch under way was asked for (undefined: the profile's). */
   #launchImage: string | undefined;
 
-  constructor(private readonly deps: GatewayActionsDeps) {}
+  readonly #turns: LaunchTurns;
+
+  constructor(private readonly deps: GatewayActionsDeps) {
+    this.#turns = deps.turns ?? new LaunchTurns();
+  }
 
   static stages(): LaunchStageView[] {
     return LAUNCH_STAGES.map((id) => ({ id, title: STAGE_TITLES[id] }));
@@ -74,20 +85,30 @@ export class GatewayActions {
       if (!live.client && live.profile.kind === 'local') live = await this.deps.ensureControlPlane();
       if (signal.aborted) throw new GatewayError('control-plane', 'The launch was cancelled.');
       progress({ stage: 'control-plane', status: 'done', message: live.session.apiUrl ?? 'ready' });
-      const ctx = live.session.context();
-      const result = await launchGateway(
-        { ...ctx, ...(this.deps.labels ? { labels: this.deps.labels } : {}) },
+      if (!live.client) {
+        // A cloud profile whose token is missing or refused: said with its reason, so the window offers "Set the token".
+        const why = live.session.controlPlaneProblem;
+        const reason = problemOfSession(why)?.reason;
+        progress({ stage: 'preflight', status: 'start', message: 'Checking the token' });
+        throw new GatewayError('preflight', `The control plane is not available: ${why ?? 'unknown reason'}.`, reason ? { reason } : {});
+      }
+      const session = live;
+      let waited = false;
+      const result = await this.#turns.run(
+        session.profile.name,
+        'a launch',
+        () => {
+          // The stage the wait was shown on is done once the turn came.
+          if (waited) progress({ stage: 'control-plane', status: 'done', message: 'its turn came' });
+          return this.#launchGateway(session, signal, progress, image);
+        },
         {
-          ...(image ? { image } : {}),
           signal,
-          onProgress: (p) =>
-            progress({
-              stage: p.stage,
-              status: p.status,
-              message: p.message,
-              ...(p.pull ? { pull: { percent: p.pull.percent, currentBytes: p.pull.currentBytes, totalBytes: p.pull.totalBytes, layers: { ...p.pull.layers } } } : {}),
-              ...(p.download ? { download: { percent: p.download.percent, currentBytes: p.download.currentBytes, totalBytes: p.download.totalBytes } } : {}),
-            }),
+          // Said as progress of the stage under way, so the window shows why nothing moves yet.
+          onWait: (holder) => {
+            waited = true;
+            progress({ stage: 'control-plane', status: 'progress', message: `Waiting for ${holder.what} of profile "${session.profile.name}" to finish` });
+          },
         },
       );
       live.watcher.setLaunching(undefined);
@@ -110,6 +131,24 @@ export class GatewayActions {
     }
   }
 
+  #launchGateway(live: LiveSession, signal: AbortSignal, progress: (p: LaunchProgressEvent) => void, image?: string) {
+    return launchGateway(
+      { ...live.session.context(), ...(this.deps.labels ? { labels: this.deps.labels } : {}) },
+      {
+        ...(image ? { image } : {}),
+        signal,
+        onProgress: (p) =>
+          progress({
+            stage: p.stage,
+            status: p.status,
+            message: p.message,
+            ...(p.pull ? { pull: { percent: p.pull.percent, currentBytes: p.pull.currentBytes, totalBytes: p.pull.totalBytes, layers: { ...p.pull.layers }, ...(p.pull.perLayer ? { perLayer: p.pull.perLayer.map((l) => ({ ...l })) } : {}) } } : {}),
+            ...(p.download ? { download: { percent: p.download.percent, currentBytes: p.download.currentBytes, totalBytes: p.download.totalBytes } } : {}),
+          }),
+      },
+    );
+  }
+
   async stop(): Promise<{ stopped: string[] }> {
     const l = await this.deps.current();
     const r = await stopGateway(l.session.engine, { home: l.session.home, profile: l.profile.name });
@@ -120,6 +159,11 @@ export class GatewayActions {
   /** Re-renders the config and recreates the container when it is stale or crashed (restartFresh), else restarts it. */
   async restart(): Promise<{ containerId: string }> {
     const l = await this.deps.current();
+    // A restart may recreate the container (restartFresh): it takes the profile's launch turn too.
+    return this.#turns.run(l.profile.name, 'a restart', () => this.#restart(l));
+  }
+
+  async #restart(l: LiveSession): Promise<{ containerId: string }> {
     if (!l.session.client) {
       const c = await restartGateway(l.session.engine, { home: l.session.home, profile: l.profile.name });
       await l.watcher.probeNow();

@@ -1,15 +1,25 @@
-import type { RunningControlPlane } from '../../control-plane/index.ts';
 import type { DockerEngine } from '../engine/engine.ts';
 import { bridgeGatewayAddress } from '../gateway/bridge-gateway.ts';
-import { startEmbeddedControlPlane } from '../gateway/embedded-control-plane.ts';
+import type { PortMove } from '../gateway/control-plane-ports.ts';
+import { startEmbeddedControlPlane, type EmbeddedControlPlane } from '../gateway/embedded-control-plane.ts';
 import { GatewayError, messageOf } from '../gateway/errors.ts';
 import { ensureLocalEtcd, stopLocalEtcd, type LocalEtcd } from '../gateway/etcd-process.ts';
 import { locateLocalControlPlane, underStartLock } from '../gateway/local-control-plane.ts';
+import { recreateStaleLocalGateways } from '../gateway/stale-gateways.ts';
+import type { LaunchTurns } from './launch-turns.ts';
 
 export interface HostedControlPlane {
   apiUrl: string;
   /** True when this process runs it (and stops it on dispose); false when another one already answered. */
   inProcess: boolean;
+  /** Remembered ports that stayed taken, and where this control plane went instead (empty normally). */
+  moved: PortMove[];
+  /**
+   * Docker answers (again): the data-plane endpoint also listens on the bridge address when it did not
+   * (the app started while Docker was down), and gateways whose config names an old address are
+   * re-rendered and recreated. Never throws; resolves what it told the user. A no-op when not in process.
+   */
+  engineAvailable(): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -22,8 +32,20 @@ interface HostOptions {
   etcdImage?: string;
   /** Lifetime of the gateways' client certificates; else GATEWAY_TRAY_CLIENT_CERT_LIFETIME, else 90 days. */
   clientCertLifetimeMs?: number;
+  /** An instance is Lost after this silence (default 30 s); tests shorten it. */
+  lostAfterMs?: number;
+  /** How long a remembered port that is taken is waited for before moving (default 10 s). */
+  portWaitMs?: number;
+  /** Labels for gateway containers this host recreates (tests mark theirs for cleanup). */
+  labels?: Record<string, string>;
   log?: (line: string) => void;
+  /** What the user should be told (a toast in the app): a moved port, a recreated gateway, the bridge. */
+  notice?: (message: string) => void;
+  /** The app's launch turns: a stale gateway's recreate takes the profile's turn, as a user's launch does. */
+  turns?: LaunchTurns;
 }
+
+const notOurs = (apiUrl: string): HostedControlPlane => ({ apiUrl, inProcess: false, moved: [], engineAvailable: async () => [], stop: async () => undefined });
 
 /**
  * The local profile's control plane as the desktop app hosts it: one that already answers for this
@@ -33,21 +55,22 @@ interface HostOptions {
  */
 export async function hostLocalControlPlane(opts: HostOptions): Promise<HostedControlPlane> {
   const found = await locateLocalControlPlane(opts.home);
-  if ('info' in found) return { apiUrl: found.info.apiUrl, inProcess: false, stop: async () => undefined };
+  if ('info' in found) return notOurs(found.info.apiUrl);
   // A `launch` of the CLI (or another app window) starting at the same time: one of the two starts etcd.
   const outcome = await underStartLock(opts.home, () => startHosted(opts));
   if ('found' in outcome) {
     opts.log?.(`Another process started this home's control plane meanwhile (${outcome.found.info.apiUrl}); using it.`);
-    return { apiUrl: outcome.found.info.apiUrl, inProcess: false, stop: async () => undefined };
+    return notOurs(outcome.found.info.apiUrl);
   }
   return outcome.started;
 }
 
 async function startHosted(opts: HostOptions): Promise<HostedControlPlane> {
+  const needsBridge = process.platform === 'linux' && opts.engine.endpoint.protocol === 'unix';
   let bridgeAddress: string | undefined;
-  if (process.platform === 'linux' && opts.engine.endpoint.protocol === 'unix') {
+  if (needsBridge) {
     bridgeAddress = await bridgeGatewayAddress(opts.engine.docker).catch((err: unknown) => {
-      opts.log?.(`Docker does not answer yet, so the control plane listens on loopback only: ${messageOf(err)}`);
+      opts.log?.(`Docker does not answer yet, so the control plane listens on loopback only until it does: ${messageOf(err)}`);
       return undefined;
     });
   }
@@ -65,7 +88,7 @@ async function startHosted(opts: HostOptions): Promise<HostedControlPlane> {
     await stopLocalEtcd(opts.home, started, { engine: opts.engine });
     opts.log?.(`Stopped the etcd this app started (${started.pid !== undefined ? `pid ${started.pid}` : `container ${started.container?.slice(0, 12)}`}, ${started.url}).`);
   };
-  let cp: RunningControlPlane;
+  let cp: EmbeddedControlPlane;
   try {
     cp = await startEmbeddedControlPlane({
       home: opts.home,
@@ -73,16 +96,84 @@ async function startHosted(opts: HostOptions): Promise<HostedControlPlane> {
       env: opts.env,
       ...(etcd ? { etcdTls: etcd.tls } : {}),
       ...(bridgeAddress ? { bridgeAddress } : {}),
-      more: { ...(opts.log ? { log: opts.log } : {}), ...(opts.clientCertLifetimeMs ? { clientCertLifetimeMs: opts.clientCertLifetimeMs } : {}) },
+      ...(opts.portWaitMs !== undefined ? { portWaitMs: opts.portWaitMs } : {}),
+      more: {
+        ...(opts.log ? { log: opts.log } : {}),
+        ...(opts.clientCertLifetimeMs ? { clientCertLifetimeMs: opts.clientCertLifetimeMs } : {}),
+        ...(opts.lostAfterMs ? { lostAfterMs: opts.lostAfterMs } : {}),
+      },
     });
   } catch (err) {
     await stopEtcd().catch(() => undefined);
     throw new GatewayError('control-plane', `The embedded control plane did not start: ${messageOf(err)}`, { cause: err });
   }
+  const dpPort = Number(new URL(cp.dataPlaneUrl).port);
+  const tell = (said: string[], m: string): void => {
+    said.push(m);
+    opts.log?.(m);
+    opts.notice?.(m);
+  };
+  for (const m of cp.moved) {
+    if (m.role === 'data-plane endpoint') {
+      tell([], `The control plane's data-plane port ${m.from} was taken${m.holder ? ` by ${m.holder}` : ''}, so it moved to ${m.to}; gateways configured for ${m.from} are re-rendered and recreated.`);
+    }
+  }
+
+  let bridged = !needsBridge || bridgeAddress !== undefined;
+  let stopped = false;
+  const catchUp = async (): Promise<string[]> => {
+    const said: string[] = [];
+    if (stopped) return said;
+    if (!bridged) {
+      let address: string;
+      try {
+        address = await bridgeGatewayAddress(opts.engine.docker);
+      } catch (err) {
+        opts.log?.(`Docker answers, but its bridge address could not be read yet: ${messageOf(err)}`);
+        return said;
+      }
+      try {
+        await cp.listenDataPlane(address);
+        bridged = true;
+        tell(said, `Docker answers now: the control plane also listens for gateways on ${address}:${dpPort}, so a launch works without restarting the app.`);
+      } catch (err) {
+        tell(said, `Docker answers now, but the control plane could not listen on its bridge address ${address}:${dpPort}: ${messageOf(err)}. Restart the app.`);
+        return said;
+      }
+    }
+    said.push(
+      ...(await recreateStaleLocalGateways({
+        home: opts.home,
+        engine: opts.engine,
+        env: opts.env,
+        ...(opts.labels ? { labels: opts.labels } : {}),
+        ...(opts.log ? { log: opts.log } : {}),
+        ...(opts.turns ? { turn: (profile, what, job) => opts.turns!.run(profile, what, job) } : {}),
+        notice: (m) => {
+          opts.log?.(m);
+          opts.notice?.(m);
+        },
+      })),
+    );
+    return said;
+  };
+  // One catch-up at a time; a call while one runs waits for it and then runs again (Docker may have
+  // gone and come back meanwhile).
+  let running: Promise<string[]> = Promise.resolve([]);
+  const engineAvailable = (): Promise<string[]> => {
+    running = running.then(catchUp, catchUp);
+    return running;
+  };
+  // Docker answers now: gateways that kept running with an old address are put right at once.
+  if (bridgeAddress !== undefined || !needsBridge) void engineAvailable();
   return {
     apiUrl: cp.apiUrl,
     inProcess: true,
+    moved: cp.moved,
+    engineAvailable,
     stop: async () => {
+      stopped = true;
+      await running.catch(() => undefined);
       await cp.stop();
       await stopEtcd();
     },

@@ -163,7 +163,9 @@ export async function ensureLocalEtcd(home: string, env: NodeJS.ProcessEnv = pro
     const tls = loadEtcdClientTls(home) as EtcdTls;
     return { url: record.url, tls, ...('pid' in record ? { pid: record.pid } : { container: record.container }), started: false };
   }
-  if (source === 'binary' && binary) return startEtcdProcess(home, binary, env, opts.timeoutMs ?? 30_000, opts.log);
+  // A dead recorded etcd comes back on its old address, so a control plane still running against it reconnects.
+  const keepPort = !healthy && record && 'pid' in record ? Number(new URL(record.url).port) || undefined : undefined;
+  if (source === 'binary' && binary) return startEtcdProcess(home, binary, env, opts.timeoutMs ?? 30_000, opts.log, keepPort);
   if (source === 'container' && opts.engine) {
     const c = await ensureEtcdContainer(opts.engine, {
       home,
@@ -213,11 +215,11 @@ export function etcdStartProblem(logTail: string[], dataDir: string): string | u
   return undefined;
 }
 
-async function startEtcdProcess(home: string, binary: string, env: NodeJS.ProcessEnv, timeoutMs: number, log?: (line: string) => void): Promise<LocalEtcd> {
+async function startEtcdProcess(home: string, binary: string, env: NodeJS.ProcessEnv, timeoutMs: number, log?: (line: string) => void, keepPort?: number): Promise<LocalEtcd> {
   const dir = etcdDir(home);
   ensureDir(dir, PRIVATE_DIR_MODE);
   const tls = await ensureEtcdTls(home, new Date(), log);
-  const clientPort = (await isPortFree(2379)) ? 2379 : await pickPort();
+  const clientPort = keepPort !== undefined && (await isPortFree(keepPort)) ? keepPort : (await isPortFree(2379)) ? 2379 : await pickPort();
   const peerPort = (await isPortFree(2380)) ? 2380 : await pickPort();
   const url = `https://127.0.0.1:${clientPort}`;
   const peer = `https://127.0.0.1:${peerPort}`;

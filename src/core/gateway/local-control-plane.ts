@@ -7,10 +7,11 @@ import type { Engine } from '../engine/engine.ts';
 import { ensureDir, PRIVATE_DIR_MODE } from '../credentials/atomic-write.ts';
 import { startBackground, tailOf } from './background-process.ts';
 import { startLockFile, writeBackgroundRecord } from './background-record.ts';
-import { choosePorts, PortTakenError, rememberPorts } from './control-plane-ports.ts';
+import { choosePorts, rememberBoundPorts, type PortMove } from './control-plane-ports.ts';
 import { DEFAULT_ETCD_VOLUME } from './etcd-container.ts';
 import { ensureLocalEtcd, stopLocalEtcd, stopPid, type LocalEtcd } from './etcd-process.ts';
 import { etcdTlsFiles } from './etcd-tls.ts';
+import { reviveLocalEtcd } from './etcd-revive.ts';
 import { GatewayError, messageOf } from './errors.ts';
 import { acquireLock, HomeLockTimeoutError } from './home-lock.ts';
 
@@ -75,12 +76,14 @@ export interface EnsureControlPlaneOptions {
   timeoutMs?: number;
   /** `--client-cert-lifetime` for the background control plane (text like 90d, already validated). */
   clientCertLifetime?: string;
-  /** How long a remembered port that is taken is waited for before failing (default 15 s). */
+  /** How long a remembered port that is taken is waited for before moving to a free one (default 10 s). */
   portWaitMs?: number;
 }
 
 export interface EnsuredControlPlane extends LocatedControlPlane {
   started: boolean;
+  /** Remembered ports that stayed taken, and where the control plane started instead. */
+  moved?: PortMove[];
   pid?: number;
   logFile?: string;
 }
@@ -96,7 +99,11 @@ const LOCK_WAIT_MS = 90_000;
  */
 export async function ensureLocalControlPlane(opts: EnsureControlPlaneOptions): Promise<EnsuredControlPlane> {
   const found = await locateLocalControlPlane(opts.home);
-  if ('info' in found) return { ...found, started: false };
+  if ('info' in found) {
+    const revived = opts.etcdUrl ? undefined : await reviveLocalEtcd(opts);
+    if (revived) opts.log?.(revived);
+    return { ...found, started: false };
+  }
   const dir = controlPlaneDir(opts.home);
   ensureDir(dir, PRIVATE_DIR_MODE);
   const outcome = await underStartLock(opts.home, () => startInBackground(opts, dir));
@@ -147,13 +154,14 @@ async function startInBackground(opts: EnsureControlPlaneOptions, dir: string): 
     await stopLocalEtcd(opts.home, etcd, opts.engine ? { engine: opts.engine } : {}).catch(() => undefined);
     opts.log?.(`Stopped the etcd started for it (${etcd.pid !== undefined ? `pid ${etcd.pid}` : `container ${etcd.container?.slice(0, 12)}`}).`);
   };
-  let ports: { apiPort: number; dpPort: number };
+  let chosen: Awaited<ReturnType<typeof choosePorts>>;
   try {
-    ({ ports } = await choosePorts(dir, { ...(opts.log ? { log: opts.log } : {}), ...(opts.portWaitMs !== undefined ? { waitMs: opts.portWaitMs } : {}) }));
+    chosen = await choosePorts(dir, { ...(opts.log ? { log: opts.log } : {}), ...(opts.portWaitMs !== undefined ? { waitMs: opts.portWaitMs } : {}) });
   } catch (err) {
     await dropEtcd();
-    throw err instanceof PortTakenError ? new GatewayError('control-plane', err.message, { cause: err }) : err;
+    throw err;
   }
+  const { ports, moved } = chosen;
   const dpHosts = ['127.0.0.1', ...(opts.bridgeAddress ? [opts.bridgeAddress] : [])];
   const [command, ...base] = opts.cliCommand;
   if (!command) throw new GatewayError('control-plane', 'No command to start the control plane with.');
@@ -175,14 +183,17 @@ async function startInBackground(opts: EnsureControlPlaneOptions, dir: string): 
     const now = await locateLocalControlPlane(opts.home);
     if ('info' in now) {
       const bound = { apiPort: Number(new URL(now.info.apiUrl).port), dpPort: Number(new URL(now.info.dataPlaneUrl).port) };
-      rememberPorts(dir, bound);
+      rememberBoundPorts(dir, bound, moved, opts.log);
+      if (moved.some((m) => m.role === 'data-plane endpoint')) {
+        opts.log?.("Gateways configured for the old data-plane port get their config.yaml re-rendered and their container recreated when launched ('gateway-tray launch').");
+      }
       writeBackgroundRecord(opts.home, {
         pid: proc.pid,
         startedAt: new Date().toISOString(),
         ...bound,
         ...(etcd ? { etcd: { url: etcd.url, started: etcd.started, ...(etcd.pid !== undefined ? { pid: etcd.pid } : {}), ...(etcd.container ? { container: etcd.container } : {}) } } : {}),
       });
-      return { ...now, started: true, pid: proc.pid, logFile };
+      return { ...now, started: true, pid: proc.pid, logFile, ...(moved.length > 0 ? { moved } : {}) };
     }
     problem = now.problem;
     await sleep(250);
