@@ -1,13 +1,13 @@
-import type { TokenStore } from './auth/token-store.ts';
 import type { Clock } from './clock.ts';
 import type { WatchTracker } from './config-centre/watch-tracker.ts';
+import type { SignerSerials } from './data-plane/signer-serials.ts';
 import type { EtcdClient } from './etcd/client.ts';
 import type { ModuleSource } from './management/module-download.ts';
 import type { CertificateAuthority } from './pki/certificates.ts';
 import type { KeySource } from './pki/key-pool.ts';
-import type { RevocationList } from './pki/revocation.ts';
 import type { InstanceRegistry } from './registry/registry.ts';
 import type { Identity } from './storage/identity.ts';
+import type { AdminTokens, ClusterStatus, RevokedSerials } from './stores.ts';
 
 /** What the management API and the data-plane endpoint share while the control plane runs. */
 export interface ControlPlaneContext {
@@ -18,8 +18,8 @@ export interface ControlPlaneContext {
   prefix: string;
   etcd: EtcdClient;
   ca: CertificateAuthority;
-  revocation: RevocationList;
-  tokens: TokenStore;
+  revocation: RevokedSerials;
+  tokens: AdminTokens;
   registry: InstanceRegistry;
   watches: WatchTracker;
   clientCertLifetimeMs: number;
@@ -30,4 +30,8 @@ export interface ControlPlaneContext {
   /** The startup template, rendered once the data-plane port is known. */
   startupTemplate: () => string;
   log: (line: string) => void;
+  /** `--cluster` only: etcd's reachability and what this replica holds. */
+  cluster?: () => ClusterStatus;
+  /** `--cluster` only: the signer serials shared by the replicas (else the data plane keeps its own). */
+  signers?: SignerSerials;
 }

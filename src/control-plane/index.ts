@@ -1,6 +1,5 @@
 import { mkdir, rm } from 'node:fs/promises';
 import type { Server } from 'node:net';
-import { TokenStore } from './auth/token-store.ts';
 import { systemClock } from './clock.ts';
 import { WatchTracker } from './config-centre/watch-tracker.ts';
 import type { ControlPlaneContext } from './context.ts';
@@ -13,11 +12,8 @@ import { createManagementServer } from './management/server.ts';
 import { resolveAgentDir } from '../core/gateway/agent-dir.ts';
 import { buildAgentTarball } from './module/agent-tarball.ts';
 import { checkDomain, DEFAULTS, dialHost, urlHost, type ControlPlaneOptions, type RunningControlPlane } from './options.ts';
-import { loadOrCreateAuthority, loadOrIssueServerCertificate } from './pki/authority-store.ts';
+import { loadOrIssueServerCertificate } from './pki/authority-store.ts';
 import { KeyPool } from './pki/key-pool.ts';
-import { RevocationList } from './pki/revocation.ts';
-import { loadInstances } from './registry/load.ts';
-import { InstanceTableWriter } from './registry/persistence.ts';
 import { InstanceRegistry } from './registry/registry.ts';
 import { DEFAULT_THRESHOLDS, validateThresholds, type StatusThresholds } from './registry/status.ts';
 import { ensureDirectoryMarkers } from './seed/directory-markers.ts';
@@ -25,7 +21,7 @@ import { ensurePrometheusGlobalRule } from './seed/prometheus-global-rule.ts';
 import { DataFileWriteError } from './storage/atomic-file.ts';
 import { dataFiles } from './storage/data-files.ts';
 import { writeJsonFile } from './storage/json-file.ts';
-import { loadOrCreateIdentity } from './storage/identity.ts';
+import { openFileStores, type ControlPlaneStores, type StoreInput } from './stores.ts';
 import { renderStartupTemplate } from './template/apisix-config.ts';
 
 export type { ControlPlaneOptions, RunningControlPlane } from './options.ts';
@@ -79,7 +75,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
   if (!isLoopback(apiListen.host)) {
     log(`warning: the management API listens on ${apiListen.host}, beyond this machine, over plain HTTP; put it behind TLS`);
   }
-  const etcd = new EtcdClient(opts.etcdUrl, { tls: opts.etcdTls });
+  const etcdUrls = opts.cluster?.etcdUrls ?? opts.etcdUrl;
+  const etcd = new EtcdClient(etcdUrls, { tls: opts.etcdTls });
   const prefix = opts.etcdPrefix ?? DEFAULTS.etcdPrefix;
   let etcdVersion: string;
   try {
@@ -94,17 +91,25 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   const files = dataFiles(opts.dataDir);
   const now = new Date(clock.now());
-  const identity = await loadOrCreateIdentity(files.identity, now);
-  const ca = await loadOrCreateAuthority(files, now, opts.caLifetimeMs ?? DEFAULTS.caLifetimeMs);
-  const serverNames = [domain, 'host.docker.internal', 'localhost', '127.0.0.1', advertiseHost, ...dpListen.map((l) => l.host).filter((h) => !WILDCARDS.has(h))];
+  const storeInput: StoreInput = {
+    files,
+    now,
+    caLifetimeMs: opts.caLifetimeMs ?? DEFAULTS.caLifetimeMs,
+    adminTokenLifetimeMs: opts.adminTokenLifetimeMs ?? DEFAULTS.adminTokenLifetimeMs,
+    log,
+  };
+  // The files are the default (and the desktop app's); the cluster code is not even loaded without --cluster.
+  const stores: ControlPlaneStores = opts.cluster
+    ? await (await import('./cluster/open.ts')).openClusterStores(storeInput, opts.cluster, opts.etcdTls)
+    : await openFileStores(storeInput);
+  const { identity, ca, tokens, revocation } = stores;
+  const addressHosts = (opts.cluster?.dataPlaneAddresses ?? []).map((a) => a.host);
+  const serverNames = [...new Set([domain, 'host.docker.internal', 'localhost', '127.0.0.1', advertiseHost, ...dpListen.map((l) => l.host).filter((h) => !WILDCARDS.has(h)), ...addressHosts])];
   const serverTls = await loadOrIssueServerCertificate(files, ca, serverNames, now, opts.serverCertLifetimeMs ?? DEFAULTS.serverCertLifetimeMs, log);
-  const tokens = await TokenStore.open(files, log);
-  await tokens.ensureAdminToken(identity.userId, clock.now(), opts.adminTokenLifetimeMs ?? DEFAULTS.adminTokenLifetimeMs);
-  const revocation = await RevocationList.load(files.revoked);
 
-  const watches = new WatchTracker();
-  const registry = new InstanceRegistry(clock, thresholds, watches, await loadInstances(files.instances, log));
-  const writer = new InstanceTableWriter(files.instances, () => registry.snapshot(), log);
+  const watches = stores.watches ?? new WatchTracker();
+  const registry = new InstanceRegistry(clock, thresholds, watches, stores.initialInstances);
+  const writer = await stores.attach(registry);
   registry.attachWriter(writer);
 
   // Two keys: a launch takes one, and the pool has refilled long before the next launch.
@@ -124,11 +129,13 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
     clientCertLifetimeMs: opts.clientCertLifetimeMs ?? DEFAULTS.clientCertLifetimeMs,
     clientKeys: clientKeys.take,
     module,
-    startupTemplate: () => renderStartupTemplate({ advertiseHost, dataPlanePort: dpPort, domain, prefix }),
+    startupTemplate: () => renderStartupTemplate({ advertiseHost, dataPlanePort: dpPort, domain, prefix, ...(opts.cluster?.dataPlaneAddresses ? { addresses: opts.cluster.dataPlaneAddresses } : {}) }),
+    ...(stores.status ? { cluster: stores.status } : {}),
+    ...(stores.signers ? { signers: stores.signers } : {}),
     log,
   };
 
-  const endpoint = createDataPlaneEndpoint(cp, { certPem: serverTls.certPem, keyPem: serverTls.keyPem, caPem: ca.certPem }, { url: opts.etcdUrl, tls: opts.etcdTls });
+  const endpoint = createDataPlaneEndpoint(cp, { certPem: serverTls.certPem, keyPem: serverTls.keyPem, caPem: ca.certPem }, { url: etcdUrls, tls: opts.etcdTls });
   const management = createManagementServer(cp);
   const listening: Server[] = [];
   const stopServers = async () => {
@@ -158,11 +165,25 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
     listening.push(management);
   } catch (err) {
     await stopServers();
+    await stores.close();
     throw err;
   }
 
   const purgeTimer = setInterval(() => registry.purge(), Math.min(60_000, thresholds.purgeAfterMs));
   purgeTimer.unref();
+
+  const dpHosts = new Set(dpListen.map((l) => l.host));
+  let stopped = false;
+  const listenDataPlane = async (host: string): Promise<boolean> => {
+    if (stopped) throw new Error('the control plane is stopped');
+    if (dpHosts.has(host)) return false;
+    const server = endpoint.createServer();
+    await listen(server, host, dpPort, 'data-plane endpoint');
+    dpHosts.add(host);
+    listening.push(server);
+    log(`data-plane endpoint: now also listening on ${urlHost(host)}:${dpPort}`);
+    return true;
+  };
 
   const firstDp = dpListen[0] ?? { host: '127.0.0.1', port: 0 };
   const running: RunningControlPlane = {
@@ -173,20 +194,24 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
     clusterId: identity.clusterId,
     tokenFile: files.adminToken,
     caFile: files.caCert,
+    listenDataPlane,
     stop: async () => {
+      stopped = true;
       clearInterval(purgeTimer);
       await rm(files.ready, { force: true });
       await stopServers();
       await writer.close();
+      await stores.close();
       log('control plane stopped');
     },
   };
-  const { stop: _stop, ...ready } = running;
+  const { stop: _stop, listenDataPlane: _listen, ...ready } = running;
   try {
     await writeJsonFile(files.ready, ready, 0o644);
   } catch (err) {
     clearInterval(purgeTimer);
     await stopServers();
+    await stores.close();
     const full = err instanceof DataFileWriteError && err.code === 'ENOSPC';
     throw new Error(`${err instanceof Error ? err.message : String(err)}; ${full ? 'free some space and start again' : "check the data folder's permissions"}`, { cause: err });
   }

@@ -1,4 +1,5 @@
 import type { Clock } from './clock.ts';
+import type { ClusterOptions } from './cluster/open.ts';
 import type { EtcdTls } from './etcd/transport.ts';
 
 export interface ListenAddress {
@@ -31,6 +32,14 @@ export interface ControlPlaneOptions {
   log?: (line: string) => void;
   /** For unit tests that move time; the default is the system clock. */
   clock?: Clock;
+  /**
+   * `control-plane --cluster`: the state lives in etcd (cluster/), shared by every replica. Absent (the
+   * default, and always for the desktop app), it lives in the data folder's files.
+   */
+  cluster?: ClusterOptions & {
+    /** Every address gateways dial (every replica, or the load balancer): the template lists them, the server certificate names them. */
+    dataPlaneAddresses?: ListenAddress[];
+  };
 }
 
 export interface RunningControlPlane {
@@ -41,6 +50,11 @@ export interface RunningControlPlane {
   clusterId: string;
   tokenFile: string;
   caFile: string;
+  /**
+   * Also listens for gateways on `host`, on the data-plane port it already has: the Docker bridge address
+   * once Docker answers, for an app that started while it did not. Resolves false when it listens there already.
+   */
+  listenDataPlane(host: string): Promise<boolean>;
   stop(): Promise<void>;
 }
 

@@ -5,6 +5,7 @@ local cjson = require("cjson.safe")
 local config = require("gateway_tray_agent.config")
 local http = require("gateway_tray_agent.http")
 local control_plane = require("gateway_tray_agent.control_plane")
+local failover = require("gateway_tray_agent.failover")
 local identity = require("gateway_tray_agent.identity")
 local heartbeat = require("gateway_tray_agent.heartbeat")
 local metrics = require("gateway_tray_agent.metrics")
@@ -24,6 +25,8 @@ local state = {
   heartbeat_interval_s = config.HEARTBEAT_INTERVAL,
 }
 local settings
+-- The data-plane addresses and the one in use (failover.lua), shared by the heartbeat and metrics.
+local addresses
 local max_metrics_size = config.DEFAULT_MAX_METRICS_SIZE
 local config_version = 0
 -- Unknown (nil) until APISIX's Prometheus has told it; a revision once applied stays applied.
@@ -49,7 +52,9 @@ local function record_error(err)
 end
 
 local function post(path, body, timeouts)
-  return control_plane.post(settings.control_plane, state, path, body, timeouts)
+  return failover.send(addresses, function(cp)
+    return control_plane.post(cp, state, path, body, timeouts)
+  end)
 end
 
 local function scrape()
@@ -77,6 +82,7 @@ local function ensure_settings()
     return nil, ierr
   end
   settings = s
+  addresses = failover.new(s.control_planes or { s.control_plane })
   state.instance_id = id
   state.status_path = s.status_file
   return true

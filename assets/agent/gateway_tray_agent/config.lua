@@ -66,23 +66,31 @@ function _M.from_conf(conf, prefix)
   -- APISIX copies deployment.etcd to etcd when it loads the file; accept either.
   local etcd = get(conf, "deployment", "etcd") or conf.etcd
   local hosts = get(etcd, "host")
-  local first = type(hosts) == "table" and hosts[1] or hosts
-  if not first then
+  if type(hosts) ~= "table" then
+    hosts = { hosts }
+  end
+  if not hosts[1] then
     return nil, "config.yaml has no deployment.etcd.host: render it from the control plane's startup template"
   end
-  local cp, err = _M.parse_url(first)
-  if not cp then
-    return nil, "deployment.etcd.host[1]: " .. err
-  end
   local tls = get(etcd, "tls") or {}
-  if cp.scheme == "https" and (not tls.cert or not tls.key) then
-    return nil, "config.yaml has no deployment.etcd.tls.cert and key: the control plane needs mutual TLS"
+  -- Every host is a data-plane address of the same control plane (a team's replicas), tried in order.
+  local cps = {}
+  for i, url in ipairs(hosts) do
+    local one, err = _M.parse_url(url)
+    if not one then
+      return nil, "deployment.etcd.host[" .. i .. "]: " .. err
+    end
+    if one.scheme == "https" and (not tls.cert or not tls.key) then
+      return nil, "config.yaml has no deployment.etcd.tls.cert and key: the control plane needs mutual TLS"
+    end
+    one.sni = tls.sni or one.host
+    one.verify = tls.verify ~= false
+    one.cert_file = tls.cert
+    one.key_file = tls.key
+    one.trusted_ca = get(conf, "apisix", "ssl", "ssl_trusted_certificate")
+    cps[i] = one
   end
-  cp.sni = tls.sni or cp.host
-  cp.verify = tls.verify ~= false
-  cp.cert_file = tls.cert
-  cp.key_file = tls.key
-  cp.trusted_ca = get(conf, "apisix", "ssl", "ssl_trusted_certificate")
+  local cp = cps[1]
 
   local ports, seen = {}, {}
   collect_ports(ports, seen, get(conf, "apisix", "node_listen") or 9080)
@@ -104,6 +112,7 @@ function _M.from_conf(conf, prefix)
   end
   return {
     control_plane = cp,
+    control_planes = cps,
     domain = tls.sni or cp.host,
     ports = ports,
     metrics_source = {

@@ -14,6 +14,8 @@ import { parseFlags } from '../flags.ts';
 import { statusCommand, stopCommand } from './control-plane-lifecycle.ts';
 
 const usage = `Usage: gateway-tray control-plane [options]
+       gateway-tray control-plane --cluster --etcd URL[,URL...] --advertise H:P [--advertise H:P...] [options]
+       gateway-tray control-plane import --data-dir D --etcd URL[,URL...] [--cluster-key-file F] [--etcd-ca F --etcd-cert F --etcd-key F]
        gateway-tray control-plane status [--json]
        gateway-tray control-plane stop
 
@@ -41,8 +43,22 @@ Options:
                        lifetime of the gateways' client certificates, 1m to 3650d (default 90d;
                        also GATEWAY_TRAY_CLIENT_CERT_LIFETIME)
   --domain NAME        cluster domain: SNI and server-certificate name
-  --lost-after DUR     an instance is "Lost Connection" after this silence (default 30s)
+  --lost-after DUR     an instance is "Lost Connection" after this silence (default 30s;
+                       also GATEWAY_TRAY_LOST_AFTER)
   --offline-after DUR  and "Offline" after this (default 2h)
+
+Team mode (see "Running it for a team" in src/control-plane/README.md):
+  --cluster            keep instances, tokens, revoked serials and the CA in etcd, so any number of
+                       replicas on one etcd cluster serve the same gateways; --etcd then takes every
+                       member's URL, comma-separated, tried in order
+  --advertise H:P      an address gateways dial (each replica, or the load balancer); repeat for each,
+                       in the order gateways try them: the startup template lists them all and the
+                       server certificate names them all
+  --cluster-key-file F the operator key that seals the CA key, JWT secret and admin token in etcd
+                       (mode 0600; or GATEWAY_TRAY_CLUSTER_KEY); the same on every replica
+  --cluster-prefix P   our keys' prefix in etcd (default /gateway-tray-cluster/)
+'import' copies a single control plane's data folder (CA, identity, tokens, revoked serials,
+instances) into etcd once, before the first --cluster start; it refuses a cluster that has state.
 
 When ready it writes D/control-plane.json ({apiUrl, dataPlaneUrl, domain, orgId, clusterId,
 tokenFile, caFile}); the admin token is in D/admin-token (mode 0600).`;
@@ -89,7 +105,7 @@ function readPem(flag: string, path: string): string {
   return text;
 }
 
-function etcdTlsOf(url: string, values: { 'etcd-ca'?: string | undefined; 'etcd-cert'?: string | undefined; 'etcd-key'?: string | undefined }): EtcdTls | undefined {
+export function etcdTlsOf(url: string, values: { 'etcd-ca'?: string | undefined; 'etcd-cert'?: string | undefined; 'etcd-key'?: string | undefined }): EtcdTls | undefined {
   const given = [values['etcd-ca'], values['etcd-cert'], values['etcd-key']];
   if (given.every((v) => v === undefined)) {
     if (url.startsWith('https:')) throw new UsageError('an https:// --etcd needs --etcd-ca, --etcd-cert and --etcd-key');
@@ -109,6 +125,29 @@ function clientCertLifetime(value: string | undefined, env: NodeJS.ProcessEnv): 
   }
 }
 
+async function clusterOptions(
+  etcdUrls: string[],
+  values: { advertise?: string[] | undefined; 'cluster-key-file'?: string | undefined; 'cluster-prefix'?: string | undefined },
+  env: NodeJS.ProcessEnv,
+) {
+  const { readOperatorKey } = await import('../../control-plane/cluster/operator-key.ts');
+  if (!values.advertise || values.advertise.length === 0) {
+    throw new UsageError('--cluster needs --advertise H:P for each address gateways dial (every replica, or the load balancer)');
+  }
+  let operatorKey: string;
+  try {
+    operatorKey = await readOperatorKey(values['cluster-key-file'], env);
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  return {
+    etcdUrls,
+    operatorKey,
+    dataPlaneAddresses: values.advertise.map((a) => parseListen('--advertise', a)),
+    ...(values['cluster-prefix'] === undefined ? {} : { prefix: values['cluster-prefix'] }),
+  };
+}
+
 export const controlPlaneCommand: CliCommand = {
   name: 'control-plane',
   summary: 'Run the local control plane (management API + mTLS data-plane endpoint); status, stop',
@@ -116,6 +155,7 @@ export const controlPlaneCommand: CliCommand = {
   async run(args, io) {
     if (args[0] === 'status') return statusCommand(args.slice(1), io, usage);
     if (args[0] === 'stop') return stopCommand(args.slice(1), io, usage);
+    if (args[0] === 'import') return (await import('./control-plane-import.ts')).importCommand(args.slice(1), io, usage);
     const { values } = parseFlags(
       args,
       {
@@ -130,15 +170,27 @@ export const controlPlaneCommand: CliCommand = {
         domain: { type: 'string' },
         'lost-after': { type: 'string' },
         'offline-after': { type: 'string' },
+        cluster: { type: 'boolean' },
+        advertise: { type: 'string', multiple: true },
+        'cluster-key-file': { type: 'string' },
+        'cluster-prefix': { type: 'string' },
       },
       usage,
     );
-    const lostAfterMs = duration('--lost-after', values['lost-after']);
+    // The variable is for tests (a short threshold), read only when the flag is absent: `launch` starts
+    // this command in the background with the caller's environment and no flag for it.
+    const lostAfterMs = values['lost-after'] !== undefined ? duration('--lost-after', values['lost-after']) : duration('GATEWAY_TRAY_LOST_AFTER', io.env.GATEWAY_TRAY_LOST_AFTER);
     const offlineAfterMs = duration('--offline-after', values['offline-after']);
     if ((lostAfterMs ?? 30_000) >= (offlineAfterMs ?? 7_200_000)) throw new UsageError('--offline-after must be longer than --lost-after');
     const dataDir = values['data-dir'] ?? join(gatewayTrayHome(io.env), 'control-plane');
-    const etcdUrl = parseEtcdUrl(values.etcd ?? 'http://127.0.0.1:2379', { allowHttps: true });
+    const etcdUrls = (values.etcd ?? 'http://127.0.0.1:2379').split(',').map((u) => parseEtcdUrl(u.trim(), { allowHttps: true }));
+    if (etcdUrls.length > 1 && values.cluster !== true) throw new UsageError('several --etcd URLs need --cluster');
+    const etcdUrl = etcdUrls[0] as string;
     const etcdTls = etcdTlsOf(etcdUrl, values);
+    const cluster = values.cluster === true ? await clusterOptions(etcdUrls, values, io.env) : undefined;
+    if (cluster === undefined && (values.advertise ?? values['cluster-key-file'] ?? values['cluster-prefix']) !== undefined) {
+      throw new UsageError('--advertise, --cluster-key-file and --cluster-prefix need --cluster');
+    }
     const lifetime = clientCertLifetime(values['client-cert-lifetime'], io.env);
 
     const cp = await startControlPlane({
@@ -146,6 +198,7 @@ export const controlPlaneCommand: CliCommand = {
       etcdUrl,
       ...(etcdTls ? { etcdTls } : {}),
       ...lifetime,
+      ...(cluster ? { cluster } : {}),
       apiListen: parseListen('--api-listen', values['api-listen'] ?? '127.0.0.1:7080'),
       dpListen: (values['dp-listen'] ?? (await defaultDpListen((line) => io.err(line), io.env))).map((v) => parseListen('--dp-listen', v)),
       ...(values.domain === undefined ? {} : { domain: values.domain }),
@@ -154,6 +207,7 @@ export const controlPlaneCommand: CliCommand = {
       log: (line) => io.err(line),
     });
     io.out(`Control plane ready: API ${cp.apiUrl}, data plane ${cp.dataPlaneUrl}; details in ${join(dataDir, 'control-plane.json')}`);
+    if (!cluster) void import('../../core/gateway/background-renewal-hook.ts').then((m) => m.renewInBackground({ home: gatewayTrayHome(io.env), env: io.env, apiUrl: cp.apiUrl, dataDir, ...lifetime, log: (line) => io.err(line) }));
 
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGINT', () => resolve('SIGINT'));

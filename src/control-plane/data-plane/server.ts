@@ -65,11 +65,11 @@ export interface DataPlaneEndpoint {
  * layer requires a client certificate chaining to the cluster CA (which also refuses expired ones); a
  * revoked serial is refused here at handshake, before any byte of HTTP is read.
  */
-export function createDataPlaneEndpoint(cp: ControlPlaneContext, tls: DataPlaneTls, etcd: { url: string; tls?: EtcdTls | undefined }): DataPlaneEndpoint {
+export function createDataPlaneEndpoint(cp: ControlPlaneContext, tls: DataPlaneTls, etcd: { url: string | string[]; tls?: EtcdTls | undefined }): DataPlaneEndpoint {
   const peers = new WeakMap<TLSSocket, PeerInfo>();
   const proxy = new ConfigCentreProxy(new EtcdEndpoint(etcd.url, etcd.tls), prefixDir(cp.prefix), cp.watches, cp.log);
   const servers: Server[] = [];
-  const signers = new SignerSerials();
+  const signers = cp.signers ?? new SignerSerials();
   const ticketKeys = randomBytes(48);
 
   const onSecure = (socket: TLSSocket) => {

@@ -45,9 +45,11 @@ export class EtcdClient {
   private readonly endpoint: EtcdEndpoint;
   private readonly timeoutMs: number;
 
-  constructor(baseUrl: string, opts: { tls?: EtcdTls | undefined; timeoutMs?: number } = {}) {
-    this.baseUrl = baseUrl.replace(/\/+$/, '');
-    this.endpoint = new EtcdEndpoint(this.baseUrl, opts.tls);
+  /** Several URLs (the members of one etcd cluster, `--cluster`) are tried in order when one does not answer. */
+  constructor(baseUrl: string | string[], opts: { tls?: EtcdTls | undefined; timeoutMs?: number } = {}) {
+    const urls = (Array.isArray(baseUrl) ? baseUrl : [baseUrl]).map((u) => u.replace(/\/+$/, ''));
+    this.baseUrl = urls.join(',');
+    this.endpoint = new EtcdEndpoint(urls.length === 1 ? (urls[0] as string) : urls, opts.tls);
     this.timeoutMs = opts.timeoutMs ?? 5000;
   }
 

@@ -5,6 +5,7 @@ import { BodyTooLargeError, parseJson, readBody } from '../http/body.ts';
 import { ApiError, Code, sendEnvelope, sendOk } from './envelope.ts';
 import { addAccountRoutes } from './handlers/account.ts';
 import { addCertificateRoutes } from './handlers/certificates.ts';
+import { addClusterRoutes } from '../cluster/status-route.ts';
 import { addInstanceRoutes } from './handlers/instances.ts';
 import { addRouteRoutes } from './handlers/routes.ts';
 import { addTemplateRoutes } from './handlers/template.ts';
@@ -30,6 +31,7 @@ export function createManagementServer(cp: ControlPlaneContext): Server {
   addTemplateRoutes(router, cp);
   addInstanceRoutes(router, cp);
   addRouteRoutes(router, cp);
+  addClusterRoutes(router, cp);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     let url: URL;

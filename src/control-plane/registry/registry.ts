@@ -2,7 +2,6 @@ import type { Clock } from '../clock.ts';
 import type { WatchTracker } from '../config-centre/watch-tracker.ts';
 import { RequestTotals } from '../metrics/request-totals.ts';
 import type { GatewayInstance, InstanceRecord } from './instance.ts';
-import type { InstanceTableWriter } from './persistence.ts';
 import { instanceStatus, type StatusThresholds } from './status.ts';
 
 /** A heartbeat after validation, with what the TLS layer saw of the client certificate. */
@@ -27,13 +26,22 @@ export interface HeartbeatInput {
 }
 
 /**
+ * Where the table goes: the data folder's instances.json (InstanceTableWriter), or etcd in `--cluster`
+ * (cluster/instance-sync.ts). `id` names the instance that changed, when one did.
+ */
+export interface InstanceWriter {
+  markDirty(id?: string): void;
+  close(): Promise<void>;
+}
+
+/**
  * The live instance table, in memory; a writer mirrors it to the data folder. Liveness comes only from
  * the control plane's clock at the moment a heartbeat is accepted.
  */
 export class InstanceRegistry {
   private readonly records = new Map<string, InstanceRecord>();
   private readonly totals = new Map<string, RequestTotals>();
-  private writer: InstanceTableWriter | undefined;
+  private writer: InstanceWriter | undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -44,7 +52,7 @@ export class InstanceRegistry {
     for (const r of initial) this.records.set(r.id, r);
   }
 
-  attachWriter(writer: InstanceTableWriter): void {
+  attachWriter(writer: InstanceWriter): void {
     this.writer = writer;
   }
 
@@ -79,7 +87,7 @@ export class InstanceRegistry {
       metrics: prev?.metrics ?? null,
     };
     this.records.set(hb.id, record);
-    this.writer?.markDirty();
+    this.writer?.markDirty(hb.id);
     return { registered: prev === undefined, record };
   }
 
@@ -96,7 +104,7 @@ export class InstanceRegistry {
     const requestsByStatus = totals.byStatus();
     const totalRequests = Object.values(requestsByStatus).reduce((a, b) => a + b, 0);
     record.metrics = { updatedAtMs: this.clock.now(), requestsByStatus, totalRequests };
-    this.writer?.markDirty();
+    this.writer?.markDirty(id);
     return true;
   }
 
@@ -134,8 +142,43 @@ export class InstanceRegistry {
   delete(id: string): boolean {
     const existed = this.records.delete(id);
     this.totals.delete(id);
-    if (existed) this.writer?.markDirty();
+    if (existed) this.writer?.markDirty(id);
     return existed;
+  }
+
+  /** The stored record itself (for a writer), not a view. */
+  record(id: string): InstanceRecord | undefined {
+    return this.records.get(id);
+  }
+
+  /**
+   * Folds in another replica's record of the same instance (`--cluster`): one registration time (the
+   * earliest), the latest sighting and what it reported, counters that only grow. Returns the merged
+   * record, which differs from `remote` when this replica knows something newer.
+   */
+  absorb(remote: InstanceRecord): InstanceRecord {
+    const local = this.records.get(remote.id);
+    if (!local) {
+      this.records.set(remote.id, remote);
+      return remote;
+    }
+    const newer = remote.lastSeenMs > local.lastSeenMs ? remote : local;
+    const metrics = (remote.metrics?.updatedAtMs ?? -1) > (local.metrics?.updatedAtMs ?? -1) ? remote.metrics : local.metrics;
+    const merged: InstanceRecord = {
+      ...newer,
+      registeredAtMs: Math.min(local.registeredAtMs, remote.registeredAtMs),
+      apiCalls: Math.max(local.apiCalls, remote.apiCalls),
+      certBound: local.certBound || remote.certBound,
+      metrics,
+    };
+    this.records.set(remote.id, merged);
+    return merged;
+  }
+
+  /** Drops an instance another replica deleted; nothing to write back. */
+  forget(id: string): void {
+    this.records.delete(id);
+    this.totals.delete(id);
   }
 
   /** Forgets instances not seen for longer than the purge threshold. */
@@ -146,10 +189,10 @@ export class InstanceRegistry {
       if (now - r.lastSeenMs > this.thresholds.purgeAfterMs) {
         this.records.delete(id);
         this.totals.delete(id);
+        this.writer?.markDirty(id);
         removed++;
       }
     }
-    if (removed > 0) this.writer?.markDirty();
     return removed;
   }
 

@@ -6,14 +6,23 @@ export interface TemplateInput {
   dataPlanePort: number;
   domain: string;
   prefix: string;
+  /**
+   * `--cluster`: every data-plane address gateways use (each replica, or a load balancer), in the order
+   * they are tried. APISIX's etcd client and the agent both take several hosts. Absent: the one above.
+   */
+  addresses?: { host: string; port: number }[];
 }
+
+const bracket = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
 /**
  * The APISIX 3.x `config.yaml` for the data_plane role (PROTOCOL §4), with the `{{.CloudModuleDir}}` and
  * `{{.TLSDir}}` placeholders left for the app to fill. It carries no secret: keys stay in the TLS folder.
  */
 export function renderStartupTemplate(input: TemplateInput): string {
-  const host = input.advertiseHost.includes(':') ? `[${input.advertiseHost}]` : input.advertiseHost;
+  const hosts = input.addresses && input.addresses.length > 0
+    ? input.addresses.map((a) => `https://${bracket(a.host)}:${a.port}`)
+    : [`https://${bracket(input.advertiseHost)}:${input.dataPlanePort}`];
   const config = {
     apisix: {
       node_listen: 9080,
@@ -32,7 +41,7 @@ export function renderStartupTemplate(input: TemplateInput): string {
       role: 'data_plane',
       role_data_plane: { config_provider: 'etcd' },
       etcd: {
-        host: [`https://${host}:${input.dataPlanePort}`],
+        host: hosts,
         prefix: input.prefix,
         timeout: 30,
         tls: { cert: '{{.TLSDir}}/tls.crt', key: '{{.TLSDir}}/tls.key', verify: true, sni: input.domain },
