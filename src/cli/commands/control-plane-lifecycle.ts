@@ -4,6 +4,7 @@ import { controlPlaneStatus, stopBackgroundControlPlane } from '../../core/gatew
 import { readBackgroundRecord } from '../../core/gateway/background-record.ts';
 import type { CliIO } from '../command.ts';
 import { parseFlags } from '../flags.ts';
+import { clusterStatusLines, readClusterStatus } from './control-plane-cluster-status.ts';
 
 function formatUptime(ms: number): string {
   const s = Math.floor(ms / 1000);
@@ -13,12 +14,19 @@ function formatUptime(ms: number): string {
   return `${Math.floor(s / 86_400)}d${Math.floor((s % 86_400) / 3600)}h`;
 }
 
-/** `control-plane status`: exit 0 running and answering, 1 running but not answering, 3 none. */
+/**
+ * `control-plane status`: exit 0 running and answering, 1 running but not answering, 3 none. A `--cluster`
+ * replica adds its cluster part (replicas seen, etcd, members, prefix); etcd down there is not a failure of
+ * the replica, which serves what it holds, so the exit code stays 0.
+ */
 export async function statusCommand(args: string[], io: CliIO, usage: string): Promise<number> {
   const { values } = parseFlags(args, { json: { type: 'boolean' } }, usage);
-  const st = await controlPlaneStatus(gatewayTrayHome(io.env));
+  const home = gatewayTrayHome(io.env);
+  const st = await controlPlaneStatus(home);
+  // Only a `--cluster` replica has this part; asked only of one that answers.
+  const cluster = st.healthy ? await readClusterStatus(home) : undefined;
   if (values.json) {
-    io.out(JSON.stringify(st));
+    io.out(JSON.stringify(cluster ? { ...st, cluster } : st));
   } else if (st.kind === 'none') {
     io.out(`No control plane runs for this home${st.problem ? ` (${st.problem})` : ''}.`);
   } else {
@@ -28,6 +36,7 @@ export async function statusCommand(args: string[], io: CliIO, usage: string): P
     if (st.dataPlaneUrl) io.out(`  data plane      ${st.dataPlaneUrl}`);
     if (st.uptimeMs !== undefined) io.out(`  uptime          ${formatUptime(st.uptimeMs)} (since ${st.startedAt})`);
     if (st.problem) io.out(`  problem         ${st.problem}`);
+    if (cluster) for (const line of clusterStatusLines(cluster)) io.out(line);
   }
   if (!values.json && st.etcd) {
     const owner = st.etcd.pid !== undefined ? `pid ${st.etcd.pid}` : st.etcd.container ? `container ${st.etcd.container.slice(0, 12)}` : 'not started by this app';
