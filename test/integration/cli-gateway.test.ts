@@ -13,6 +13,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bridgeGatewayAddress } from '../../src/core/gateway/bridge-gateway.ts';
+import { ProfileStore } from '../../src/core/credentials/profile-store.ts';
 import { LABEL_INSTANCE_ID } from '../../src/core/engine/labels.ts';
 import { STANDIN_IMAGE, ensureStandinImage, freePort, removeContainersByLabel, testDocker } from '../helpers/docker.ts';
 import { startEtcd, type RunningEtcd } from '../helpers/etcd.ts';
@@ -123,6 +124,16 @@ test('with `gateway-tray control-plane` running: launch, status --json healthy, 
 
   const again = await cli(home, ['launch', '--image', STANDIN_IMAGE, '--json', '-q']);
   assert.equal(JSON.parse(again.stdout).adopted, true, 'a second launch adopts');
+
+  // Ports saved while the gateway runs (the app's Settings does this) apply at the next launch: an
+  // adopting launch prints what the running container publishes, not the saved numbers.
+  const edited = await freeProfilePorts();
+  new ProfileStore({ home }).update('dev', { ports: edited });
+  const adoptedHuman = await cli(home, ['launch', '--image', STANDIN_IMAGE]);
+  assert.equal(adoptedHuman.code, 0, adoptedHuman.stderr);
+  assert.match(adoptedHuman.stdout, new RegExp(`Gateway: http://127\\.0\\.0\\.1:${ports.proxyHttp} `), adoptedHuman.stdout);
+  assert.doesNotMatch(adoptedHuman.stdout, new RegExp(`:${edited.proxyHttp}\\b`));
+  new ProfileStore({ home }).update('dev', { ports });
 
   const human = await cli(home, ['status']);
   assert.match(human.stdout, /Gateway: Healthy \(dev\)/);
