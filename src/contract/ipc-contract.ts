@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import type { GatewayStatus } from '../core/status/gateway-status.ts';
+import type { ComponentSnapshot } from '../core/supervisor/component-snapshot.ts';
 import { moduleSettingSchema, type ModuleKind } from '../core/module/module-setting.ts';
 import { imageRefSchema } from '../core/gateway/etcd-image-ref.ts';
 import { ContractError, type ErrorInfo } from './error-envelope.ts';
@@ -260,6 +261,10 @@ export const checkPortsSchema = z
   .object({ name: profileName, ports: z.object({ proxyHttp: port, proxyHttps: port, control: port, prometheus: port }).strict() })
   .strict();
 
+/** etcd and the control plane as the home's supervisor sees them (state, reason, pid or container, port, log). */
+export type ComponentStateView = ComponentSnapshot;
+export const componentIdSchema = z.enum(['etcd', 'control-plane'], { error: 'a component is etcd or control-plane' });
+
 export interface AppInfo {
   version: string;
   /** 'electron' or 'web'. */
@@ -312,6 +317,10 @@ export const INVOKES = {
   updateSettings: invoke<AppSettings>()(appSettingsPatchSchema),
   heartbeatTimeline: invoke<HeartbeatPoint[]>()(noArgs),
   apiCallsSeries: invoke<ApiCallsPoint[]>()(noArgs),
+  /** The local control plane's components, checked now; empty for a cloud profile or when none is hosted. */
+  components: invoke<ComponentStateView[]>()(noArgs),
+  /** Restarts a component this app runs (its etcd), on the same port and data; refused, saying why, otherwise. */
+  restartComponent: invoke<ComponentStateView>()(z.object({ id: componentIdSchema }).strict()),
 } as const;
 
 export type InvokeName = keyof typeof INVOKES;

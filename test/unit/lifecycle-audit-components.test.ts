@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { StatusSnapshot } from '../../src/contract/ipc-contract.ts';
+import { INVOKES, type ComponentStateView, type StatusSnapshot } from '../../src/contract/ipc-contract.ts';
 import { componentViews } from '../../renderer/src/components/component-views.ts';
 
 const snapshot = (reasons: StatusSnapshot['status']['reasons'], state = 'degraded') =>
@@ -27,12 +27,44 @@ test('config-centre-down: the etcd card says etcd is unavailable; the control pl
   assert.equal(card(healthy, 'etcd').tone, 'ok');
 });
 
-test('each component card shows its pid or container, its port, its log and a restart', { todo: 'not built: the cards show only a state, an endpoint or image, and the gateway container and ports; the snapshot carries no pid, port or log of the control plane and etcd, and there is no per-component restart' }, () => {
-  const views = componentViews(snapshot([{ code: 'healthy', message: '' }], 'healthy'));
+const supervised: ComponentStateView[] = [
+  { id: 'control-plane', phase: 'running', restartable: false, owner: 'this-app', restarts: 0, since: '2026-12-01T10:00:00Z', pid: 4242, url: 'http://127.0.0.1:7443', port: 7443 },
+  { id: 'etcd', phase: 'failed', reason: 'etcd could not be started again: port taken', restartable: true, owner: 'this-app', restarts: 2, since: '2026-12-01T10:00:00Z', pid: 4343, url: 'https://127.0.0.1:2379', port: 2379, logFile: '/home/u/.gateway-tray/etcd/etcd.log' },
+];
+
+test("each component card shows the supervisor's state, its pid or container, its port, its log and a restart where it is ours", () => {
+  const views = componentViews(snapshot([{ code: 'healthy', message: '' }], 'healthy'), supervised);
   for (const id of ['control-plane', 'etcd']) {
     const keys = views.find((v) => v.id === id)!.facts.map(([k]) => k as string);
     assert.ok(keys.some((k) => /pid|container/.test(k)), `${id}: pid or container`);
     assert.ok(keys.some((k) => /port|address/.test(k)), `${id}: port`);
     assert.ok(keys.some((k) => /log/.test(k)), `${id}: log`);
   }
+  const etcd = card(snapshot([{ code: 'healthy', message: '' }], 'healthy'), 'etcd');
+  assert.equal(etcd.restartable, undefined, 'without a supervisor snapshot no Restart is offered');
+  const e = views.find((v) => v.id === 'etcd')!;
+  assert.equal(e.stateLabel, 'components.phase.failed');
+  assert.equal(e.tone, 'bad');
+  assert.equal(e.detail, 'etcd could not be started again: port taken');
+  assert.equal(e.restartable, true);
+  assert.deepEqual(e.facts.find(([k]) => k === 'components.pid'), ['components.pid', '4343']);
+  assert.deepEqual(e.facts.find(([k]) => k === 'components.log'), ['components.log', '/home/u/.gateway-tray/etcd/etcd.log']);
+  const cp = views.find((v) => v.id === 'control-plane')!;
+  assert.equal(cp.restartable, false, 'the control plane hosted in the app is the app: state only');
+  assert.equal(cp.stateLabel, 'components.phase.running');
+});
+
+test('the status saw the config centre go down before the supervisor looked: the etcd card says unavailable', () => {
+  const running = supervised.map((c) => (c.id === 'etcd' ? { ...c, phase: 'running' as const, reason: undefined } : c)) as ComponentStateView[];
+  const down = snapshot([{ code: 'config-centre-down', reason: 'config-centre-down', message: 'etcd does not answer', action: 'launch' }]);
+  const e = componentViews(down, running).find((v) => v.id === 'etcd')!;
+  assert.equal(e.tone, 'bad');
+  assert.equal(e.stateLabel, 'components.unavailable');
+});
+
+test('restartComponent takes etcd or control-plane, and nothing else', () => {
+  assert.equal(INVOKES.restartComponent.arg.safeParse({ id: 'etcd' }).success, true);
+  assert.equal(INVOKES.restartComponent.arg.safeParse({ id: 'gateway' }).success, false);
+  assert.equal(INVOKES.restartComponent.arg.safeParse({ id: 'etcd', force: true }).success, false);
+  assert.equal(INVOKES.components.arg.safeParse(undefined).success, true);
 });

@@ -125,6 +125,7 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
         ...(opts.portWaitMs !== undefined ? { portWaitMs: opts.portWaitMs } : {}),
         turns,
         log,
+        componentChanged: () => emit('statusChanged', now()),
         // A moved port, a recreated gateway, the bridge listened on: toasts, and a fresh status.
         notice: (message) => {
           const payload = { at: Date.now(), message };
@@ -171,6 +172,8 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
         if (live === next && !launching) void renewer.onStatus(status);
         // Docker came (back): the control plane listens on its bridge and puts stale gateways right.
         if (status.engine.ready && engineReady === false) void hosted?.engineAvailable();
+        // The config centre is down: the supervisor looks at once rather than at its slow pace.
+        if (status.reasons.some((r) => r.code === 'config-centre-down' || r.reason === 'config-centre-down')) void hosted?.components({ check: true });
         engineReady = status.engine.ready;
       });
       releaseLook = lookers > 0 ? next.watcher.look() : undefined;
@@ -317,6 +320,13 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
     },
     heartbeatTimeline: async () => sampler?.heartbeats() ?? [],
     apiCallsSeries: async () => sampler?.apiCalls() ?? [],
+    components: async () => (live?.profile.kind === 'cloud' ? [] : ((await hosted?.components({ check: true })) ?? [])),
+    restartComponent: async (arg) => {
+      if (!hosted) throw new Error(`No local control plane runs in this app${controlPlaneProblem ? `: ${controlPlaneProblem}` : ''}; launch the local profile first.`);
+      const s = await hosted.restartComponent(arg.id);
+      emit('statusChanged', now());
+      return s;
+    },
   };
 
   await hostControlPlane();

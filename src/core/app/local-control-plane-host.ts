@@ -6,6 +6,10 @@ import { GatewayError, messageOf } from '../gateway/errors.ts';
 import { ensureLocalEtcd, stopLocalEtcd, type LocalEtcd } from '../gateway/etcd-process.ts';
 import { locateLocalControlPlane, underStartLock } from '../gateway/local-control-plane.ts';
 import { recreateStaleLocalGateways } from '../gateway/stale-gateways.ts';
+import type { ComponentId, ComponentSnapshot } from '../supervisor/component-snapshot.ts';
+import { watchedControlPlane } from '../supervisor/control-plane-component.ts';
+import { supervisedEtcd, type SupervisedEtcd } from '../supervisor/etcd-component.ts';
+import { HomeSupervisor } from '../supervisor/home-supervisor.ts';
 import type { LaunchTurns } from './launch-turns.ts';
 
 export interface HostedControlPlane {
@@ -20,6 +24,10 @@ export interface HostedControlPlane {
    * re-rendered and recreated. Never throws; resolves what it told the user. A no-op when not in process.
    */
   engineAvailable(): Promise<string[]>;
+  /** etcd and the control plane as the home's supervisor last saw them; `check` looks again first. */
+  components(opts?: { check?: boolean }): Promise<ComponentSnapshot[]>;
+  /** Restarts a component this app runs (etcd it started); refused, saying why, for the rest. */
+  restartComponent(id: ComponentId): Promise<ComponentSnapshot>;
   stop(): Promise<void>;
 }
 
@@ -43,9 +51,27 @@ interface HostOptions {
   notice?: (message: string) => void;
   /** The app's launch turns: a stale gateway's recreate takes the profile's turn, as a user's launch does. */
   turns?: LaunchTurns;
+  /** The supervisor's slow health-check pace (default 20 s, jittered). */
+  superviseEveryMs?: number;
+  /** A supervised component changed state (a fresh status in the app). */
+  componentChanged?: (snapshot: ComponentSnapshot) => void;
 }
 
-const notOurs = (apiUrl: string): HostedControlPlane => ({ apiUrl, inProcess: false, moved: [], engineAvailable: async () => [], stop: async () => undefined });
+/** Another process runs this home's control plane: it is watched on demand here, never restarted. */
+const notOurs = (home: string, apiUrl: string): HostedControlPlane => {
+  const watched = new HomeSupervisor([watchedControlPlane(home, { url: apiUrl, port: Number(new URL(apiUrl).port) || undefined }, 'other-process')]);
+  return {
+    apiUrl,
+    inProcess: false,
+    moved: [],
+    engineAvailable: async () => [],
+    components: async (o) => (o?.check ? watched.checkNow() : watched.components()),
+    restartComponent: async (id) => {
+      throw new GatewayError('control-plane', `This home's ${id === 'etcd' ? 'etcd and control plane are' : 'control plane is'} run by another process (the CLI's 'gateway-tray control-plane'); restart it there: 'gateway-tray control-plane stop', then launch.`);
+    },
+    stop: () => watched.stop(),
+  };
+};
 
 /**
  * The local profile's control plane as the desktop app hosts it: one that already answers for this
@@ -55,12 +81,12 @@ const notOurs = (apiUrl: string): HostedControlPlane => ({ apiUrl, inProcess: fa
  */
 export async function hostLocalControlPlane(opts: HostOptions): Promise<HostedControlPlane> {
   const found = await locateLocalControlPlane(opts.home);
-  if ('info' in found) return notOurs(found.info.apiUrl);
+  if ('info' in found) return notOurs(opts.home, found.info.apiUrl);
   // A `launch` of the CLI (or another app window) starting at the same time: one of the two starts etcd.
   const outcome = await underStartLock(opts.home, () => startHosted(opts));
   if ('found' in outcome) {
     opts.log?.(`Another process started this home's control plane meanwhile (${outcome.found.info.apiUrl}); using it.`);
-    return notOurs(outcome.found.info.apiUrl);
+    return notOurs(opts.home, outcome.found.info.apiUrl);
   }
   return outcome.started;
 }
@@ -81,9 +107,13 @@ async function startHosted(opts: HostOptions): Promise<HostedControlPlane> {
     if (etcd.container && etcd.started) opts.log?.(`Started etcd in a Docker container (${etcd.url}), as no etcd binary is installed.`);
     etcdUrl = etcd.url;
   }
-  // Only an etcd this host started is stopped with it; one it adopted belongs to whoever started it.
-  const started = etcd?.started ? etcd : undefined;
+  // The home's etcd is supervised: restarted with backoff, on the same address and data, when it dies.
+  const supervised: SupervisedEtcd | undefined = etcd
+    ? supervisedEtcd(etcd, { home: opts.home, env: opts.env, engine: opts.engine, ...(opts.etcdImage ? { etcdImage: opts.etcdImage } : {}), ...(opts.log ? { log: opts.log } : {}) })
+    : undefined;
+  // Only an etcd this host started (or restarted) is stopped with it; one it adopted belongs to whoever started it.
   const stopEtcd = async () => {
+    const started = supervised?.startedHere() ? supervised.current() : undefined;
     if (!started) return;
     await stopLocalEtcd(opts.home, started, { engine: opts.engine });
     opts.log?.(`Stopped the etcd this app started (${started.pid !== undefined ? `pid ${started.pid}` : `container ${started.container?.slice(0, 12)}`}, ${started.url}).`);
@@ -108,6 +138,19 @@ async function startHosted(opts: HostOptions): Promise<HostedControlPlane> {
     throw new GatewayError('control-plane', `The embedded control plane did not start: ${messageOf(err)}`, { cause: err });
   }
   const dpPort = Number(new URL(cp.dataPlaneUrl).port);
+  // The control plane hosted here is this process: the supervisor reports its state, and restarts etcd.
+  const supervisor = new HomeSupervisor(
+    [
+      watchedControlPlane(opts.home, { pid: process.pid, url: cp.apiUrl, port: Number(new URL(cp.apiUrl).port) || undefined }, 'this-app'),
+      ...(supervised ? [supervised] : []),
+    ],
+    {
+      ...(opts.superviseEveryMs !== undefined ? { everyMs: opts.superviseEveryMs } : {}),
+      ...(opts.log ? { log: opts.log } : {}),
+      ...(opts.componentChanged ? { onChange: opts.componentChanged } : {}),
+    },
+  );
+  supervisor.start();
   const tell = (said: string[], m: string): void => {
     said.push(m);
     opts.log?.(m);
@@ -171,8 +214,11 @@ async function startHosted(opts: HostOptions): Promise<HostedControlPlane> {
     inProcess: true,
     moved: cp.moved,
     engineAvailable,
+    components: async (o) => (o?.check ? supervisor.checkNow() : supervisor.components()),
+    restartComponent: (id) => supervisor.restart(id),
     stop: async () => {
       stopped = true;
+      await supervisor.stop();
       await running.catch(() => undefined);
       await cp.stop();
       await stopEtcd();
