@@ -1,15 +1,10 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import { randomBytes } from 'node:crypto';
 import { readTextIfExists, writeFileAtomic } from '../storage/atomic-file.ts';
 import type { DataFiles } from '../storage/data-files.ts';
 import { readJsonFile, writeJsonFile } from '../storage/json-file.ts';
-import { signJwt, verifyJwt, type JwtClaims } from './jwt.ts';
+import { AdminTokensState, RENEW_BEFORE_MS, tokenHash, verifyAdminToken } from './admin-token-state.ts';
+import { signJwt, type JwtClaims } from './jwt.ts';
 
-const TokensFile = z.object({
-  tokens: z.array(z.object({ jti: z.string(), sub: z.string(), sha256: z.string(), exp: z.number() })),
-  revokedJtis: z.array(z.string()),
-});
-type TokensFile = z.infer<typeof TokensFile>;
 
 const SECRET_BYTES = 32;
 
@@ -21,10 +16,6 @@ function decodeSecret(text: string): Buffer | undefined {
   return bytes.length >= SECRET_BYTES ? bytes : undefined;
 }
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-
-/** Renew the admin token at start when it has less than this left, so a running app never meets an expired one. */
-const RENEW_BEFORE_MS = 30 * 24 * 3600_000;
 
 /**
  * The admin access tokens. Only their SHA-256 is stored; the token itself reaches its owner once, through
@@ -34,7 +25,7 @@ export class TokenStore {
   private constructor(
     private readonly files: DataFiles,
     private readonly secret: Buffer,
-    private state: TokensFile,
+    private state: AdminTokensState,
   ) {}
 
   /**
@@ -53,7 +44,7 @@ export class TokenStore {
       secret = randomBytes(SECRET_BYTES);
       await writeFileAtomic(files.jwtSecret, secret.toString('base64'), 0o600);
     }
-    const state = (await readJsonFile(files.tokens, TokensFile)) ?? { tokens: [], revokedJtis: [] };
+    const state = (await readJsonFile(files.tokens, AdminTokensState)) ?? { tokens: [], revokedJtis: [] };
     return new TokenStore(files, secret, state);
   }
 
@@ -73,7 +64,7 @@ export class TokenStore {
     for (const t of this.state.tokens) if (t.exp > nowSec && !this.state.revokedJtis.includes(t.jti)) this.state.revokedJtis.push(t.jti);
     this.state.tokens = [];
     const { token, claims } = signJwt(this.secret, sub, nowMs, lifetimeMs);
-    this.state.tokens.push({ jti: claims.jti, sub, sha256: sha256(token), exp: claims.exp });
+    this.state.tokens.push({ jti: claims.jti, sub, sha256: tokenHash(token), exp: claims.exp });
     // The hash is stored before the token is handed out: a crash in between leaves a token that is
     // refused and reissued at next start, never an accepted token nobody knows about.
     await writeJsonFile(this.files.tokens, this.state);
@@ -81,15 +72,7 @@ export class TokenStore {
   }
 
   verify(token: string, nowMs: number): JwtClaims | undefined {
-    const result = verifyJwt(this.secret, token, nowMs);
-    if (!result.ok) return undefined;
-    const { claims } = result;
-    if (this.state.revokedJtis.includes(claims.jti)) return undefined;
-    const known = this.state.tokens.find((t) => t.jti === claims.jti);
-    if (!known) return undefined;
-    const a = Buffer.from(known.sha256, 'hex');
-    const b = Buffer.from(sha256(token), 'hex');
-    return a.length === b.length && timingSafeEqual(a, b) ? claims : undefined;
+    return verifyAdminToken(this.secret, this.state, token, nowMs);
   }
 
   async revoke(jti: string): Promise<void> {

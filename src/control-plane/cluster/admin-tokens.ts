@@ -1,22 +1,14 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
-import { signJwt, verifyJwt, type JwtClaims } from '../auth/jwt.ts';
+import { AdminTokensState, RENEW_BEFORE_MS, tokenHash, verifyAdminToken } from '../auth/admin-token-state.ts';
+import { signJwt, type JwtClaims } from '../auth/jwt.ts';
 import { writeFileAtomic } from '../storage/atomic-file.ts';
 import type { ClusterKeys } from './keys.ts';
 import type { ClusterKv } from './kv.ts';
 import { seal, unseal } from './sealed.ts';
 
-const TokensState = z.object({
-  tokens: z.array(z.object({ jti: z.string(), sub: z.string(), sha256: z.string(), exp: z.number() })),
-  revokedJtis: z.array(z.string()),
-});
-export type TokensState = z.infer<typeof TokensState>;
-
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-const RENEW_BEFORE_MS = 30 * 24 * 3600_000;
+export type TokensState = AdminTokensState;
 
 export function parseTokensState(text: string): TokensState {
-  return TokensState.parse(JSON.parse(text));
+  return AdminTokensState.parse(JSON.parse(text));
 }
 
 /**
@@ -49,15 +41,7 @@ export class ClusterAdminTokens {
   }
 
   verify(token: string, nowMs: number): JwtClaims | undefined {
-    const result = verifyJwt(this.secret, token, nowMs);
-    if (!result.ok) return undefined;
-    const { claims } = result;
-    if (this.state.revokedJtis.includes(claims.jti)) return undefined;
-    const known = this.state.tokens.find((t) => t.jti === claims.jti);
-    if (!known) return undefined;
-    const a = Buffer.from(known.sha256, 'hex');
-    const b = Buffer.from(sha256(token), 'hex');
-    return a.length === b.length && timingSafeEqual(a, b) ? claims : undefined;
+    return verifyAdminToken(this.secret, this.state, token, nowMs);
   }
 
   /**
@@ -81,7 +65,7 @@ export class ClusterAdminTokens {
       const next: TokensState = { tokens: [], revokedJtis: [...state.revokedJtis] };
       for (const t of state.tokens) if (t.exp > nowSec && !next.revokedJtis.includes(t.jti)) next.revokedJtis.push(t.jti);
       const { token, claims } = signJwt(this.secret, sub, nowMs, lifetimeMs);
-      next.tokens.push({ jti: claims.jti, sub, sha256: sha256(token), exp: claims.exp });
+      next.tokens.push({ jti: claims.jti, sub, sha256: tokenHash(token), exp: claims.exp });
       const swapped = await this.kv.txn(
         [stateKv ? { key: this.keys.tokens, modRevision: stateKv.modRevision } : { key: this.keys.tokens, absent: true }],
         [{ put: { key: this.keys.tokens, value: JSON.stringify(next) } }, { put: { key: this.keys.adminTokenSealed, value: seal(this.operatorKey, 'admin token', token) } }],
