@@ -14,6 +14,7 @@ import { freePort } from '../helpers/etcd.ts';
 import { readEtcdRecord } from '../../src/core/gateway/etcd-record.ts';
 import { GatewayError } from '../../src/core/gateway/errors.ts';
 import { ensureLocalControlPlane } from '../../src/core/gateway/local-control-plane.ts';
+import { runCliProcess } from '../helpers/cli-process.ts';
 
 const run = promisify(execFile);
 const MAIN = join(import.meta.dirname, '../../src/cli/main.ts');
@@ -49,15 +50,7 @@ function etcdPidsOfHome(): number[] {
     .map(Number);
 }
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(CLI[0] as string, [...CLI.slice(1), ...args], { env });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (...args: string[]) => runCliProcess(env, ...args);
 
 test('two launches at once on a fresh home: one starts etcd and the control plane, the other waits and uses them', { timeout: 180_000 }, async () => {
   const logs: string[][] = [[], []];

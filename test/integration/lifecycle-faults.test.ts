@@ -11,13 +11,11 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { CloudClient } from '../../src/core/cloud/client.ts';
 import { ProfileStore } from '../../src/core/credentials/profile-store.ts';
 import { DockerEngine } from '../../src/core/engine/engine.ts';
@@ -32,9 +30,8 @@ import { StatusWatcher } from '../../src/core/status/status-watcher.ts';
 import { STANDIN_IMAGE, TEST_DOCKER_SOCKET, ensureStandinImage, freePort, testDocker } from '../helpers/docker.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { freeProfilePorts } from './launch-setup.ts';
+import { runCliProcess } from '../helpers/cli-process.ts';
 
-const run = promisify(execFile);
-const CLI = [process.execPath, '--import', 'tsx', join(import.meta.dirname, '../../src/cli/main.ts')];
 /** Above the agent's 10 s heartbeat interval with room to spare, well below the default 30 s. */
 const LOST_AFTER_MS = 15_000;
 
@@ -43,15 +40,7 @@ let env: NodeJS.ProcessEnv;
 const engine = new DockerEngine({ protocol: 'unix', url: `unix://${TEST_DOCKER_SOCKET}`, socketPath: TEST_DOCKER_SOCKET }, 'test');
 const cpDir = () => join(home, 'control-plane');
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(CLI[0] as string, [...CLI.slice(1), ...args], { env });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (...args: string[]) => runCliProcess(env, ...args);
 
 async function located() {
   const found = await locateLocalControlPlane(home);
