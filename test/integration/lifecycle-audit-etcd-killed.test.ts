@@ -10,16 +10,15 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { CloudClient } from '../../src/core/cloud/client.ts';
 import { ProfileStore } from '../../src/core/credentials/profile-store.ts';
 import { DockerEngine } from '../../src/core/engine/engine.ts';
 import { alive } from '../../src/core/gateway/background-process.ts';
+import { readBackgroundRecord } from '../../src/core/gateway/background-record.ts';
 import { rememberPorts } from '../../src/core/gateway/control-plane-ports.ts';
 import { readEtcdRecord } from '../../src/core/gateway/etcd-record.ts';
 import { readInstanceId } from '../../src/core/gateway/instance-lookup.ts';
@@ -27,24 +26,15 @@ import { locateLocalControlPlane } from '../../src/core/gateway/local-control-pl
 import { STANDIN_IMAGE, TEST_DOCKER_SOCKET, ensureStandinImage, freePort, testDocker } from '../helpers/docker.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { freeProfilePorts } from './launch-setup.ts';
+import { runCliProcess } from '../helpers/cli-process.ts';
 
-const run = promisify(execFile);
-const CLI = [process.execPath, '--import', 'tsx', join(import.meta.dirname, '../../src/cli/main.ts')];
 
 let home: string;
 let env: NodeJS.ProcessEnv;
 const engine = new DockerEngine({ protocol: 'unix', url: `unix://${TEST_DOCKER_SOCKET}`, socketPath: TEST_DOCKER_SOCKET }, 'test');
 const etcdPids: number[] = [];
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(CLI[0] as string, [...CLI.slice(1), ...args], { env });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (...args: string[]) => runCliProcess(env, ...args);
 
 async function located() {
   const found = await locateLocalControlPlane(home);
@@ -70,7 +60,8 @@ before(async () => {
   mkdirSync(join(home, 'control-plane'), { recursive: true, mode: 0o700 });
   rememberPorts(join(home, 'control-plane'), { apiPort: await freePort(), dpPort: await freePort() });
   new ProfileStore({ home }).update('local', { image: STANDIN_IMAGE, ports: await freeProfilePorts() });
-  env = { ...process.env, GATEWAY_TRAY_HOME: home, DOCKER_HOST: `unix://${TEST_DOCKER_SOCKET}`, PATH: `/usr/bin:/bin:${process.env.PATH ?? ''}` };
+  // The first test shows what `launch` does alone: the background control plane's own supervision is off.
+  env = { ...process.env, GATEWAY_TRAY_HOME: home, DOCKER_HOST: `unix://${TEST_DOCKER_SOCKET}`, PATH: `/usr/bin:/bin:${process.env.PATH ?? ''}`, GATEWAY_TRAY_SUPERVISE_EVERY_MS: '0' };
 });
 
 after(async () => {
@@ -132,17 +123,35 @@ test('etcd killed: status and doctor say config-centre-down with Launch; launch 
   assert.deepEqual((await engine.findManaged({ profile: 'local', instanceId })).map((c) => c.id), [container.id], 'the same container');
 });
 
-test(
-  'etcd killed: the supervisor of the home notices and starts it again by itself, with backoff, before anyone acts',
-  { timeout: 60_000, todo: 'not built: no supervisor watches the components of a home; a dead etcd stays dead until the next launch (which now restarts it)' },
-  async () => {
-    const killed = etcdPid();
-    process.kill(killed, 'SIGKILL');
-    await waitFor(() => !alive(killed), { timeoutMs: 10_000, what: 'etcd gone' });
-    const back = await waitFor(() => {
-      const r = readEtcdRecord(home);
-      return r && 'pid' in r && r.pid !== killed && alive(r.pid) ? r.pid : undefined;
-    }, { timeoutMs: 20_000, intervalMs: 500, what: 'etcd started again with no user action' });
-    etcdPids.push(back);
-  },
-);
+test('etcd killed: the background control plane notices and starts it again by itself, before anyone acts; control-plane stop stops the new one', { timeout: 180_000 }, async () => {
+  // A control plane started with supervision on, at a short pace so the test need not wait 20 s.
+  assert.equal((await cli('control-plane', 'stop')).code, 0);
+  env = { ...env, GATEWAY_TRAY_SUPERVISE_EVERY_MS: '2000' };
+  const launched = await cli('launch');
+  assert.equal(launched.code, 0, launched.stderr);
+  const instanceId = readInstanceId(home, 'local');
+  assert.ok(instanceId);
+  const [container] = await engine.findManaged({ profile: 'local', instanceId });
+  assert.ok(container);
+
+  const killed = etcdPid();
+  process.kill(killed, 'SIGKILL');
+  await waitFor(() => !alive(killed), { timeoutMs: 10_000, what: 'etcd gone' });
+  const back = await waitFor(() => {
+    const r = readEtcdRecord(home);
+    return r && 'pid' in r && r.pid !== killed && alive(r.pid) ? r.pid : undefined;
+  }, { timeoutMs: 30_000, intervalMs: 500, what: 'etcd started again with no user action' });
+  etcdPids.push(back);
+  assert.equal(readBackgroundRecord(home)?.etcd?.pid, back, 'background.json names the etcd that runs now');
+  const healthy = await waitFor(async () => {
+    const r = await cli('status', '--json');
+    return r.code === 0 ? (JSON.parse(r.stdout) as StatusJson) : undefined;
+  }, { timeoutMs: 60_000, intervalMs: 1000, what: 'Healthy again with nobody acting' });
+  assert.equal(healthy.state, 'healthy');
+  assert.deepEqual((await engine.findManaged({ profile: 'local', instanceId })).map((c) => c.id), [container.id], 'the same container');
+
+  const stopped = await cli('control-plane', 'stop');
+  assert.equal(stopped.code, 0, stopped.stderr);
+  assert.match(stopped.stdout, new RegExp(`Stopped the etcd it started \\(pid ${back}`));
+  await waitFor(() => !alive(back), { timeoutMs: 15_000, what: 'the restarted etcd stopped with the control plane' });
+});

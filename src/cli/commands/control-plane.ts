@@ -208,12 +208,21 @@ export const controlPlaneCommand: CliCommand = {
     });
     io.out(`Control plane ready: API ${cp.apiUrl}, data plane ${cp.dataPlaneUrl}; details in ${join(dataDir, 'control-plane.json')}`);
     if (!cluster) void import('../../core/gateway/background-renewal-hook.ts').then((m) => m.renewInBackground({ home: gatewayTrayHome(io.env), env: io.env, apiUrl: cp.apiUrl, dataDir, ...lifetime, log: (line) => io.err(line) }));
+    // The home's own control plane keeps the etcd `launch` started for it alive (a no-op for any other).
+    const home = gatewayTrayHome(io.env);
+    const superviseEvery = io.env.GATEWAY_TRAY_SUPERVISE_EVERY_MS === undefined ? undefined : Number(io.env.GATEWAY_TRAY_SUPERVISE_EVERY_MS);
+    const stopSupervising =
+      !cluster && etcdUrls.length === 1 && dataDir === join(home, 'control-plane')
+        ? (await import('../../core/supervisor/background-etcd.ts')).superviseBackgroundEtcd({ home, env: io.env, etcdUrl: etcdUrls[0] as string, ...(superviseEvery !== undefined && Number.isFinite(superviseEvery) ? { everyMs: superviseEvery } : {}), log: (line) => io.err(line) })
+        : undefined;
 
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGINT', () => resolve('SIGINT'));
       process.once('SIGTERM', () => resolve('SIGTERM'));
     });
     io.err(`${signal} received; stopping`);
+    // Before the control plane: `control-plane stop` stops etcd next, which must not be started again.
+    await stopSupervising?.();
     await cp.stop();
     return 0;
   },

@@ -17,6 +17,8 @@ export interface EtcdComponentOptions {
   log?: (line: string) => void;
   /** How long a /health may take before it counts as a miss. */
   checkTimeoutMs?: number;
+  /** It was started again (records beside etcd.json, such as the background control plane's, follow). */
+  onRestarted?: (etcd: LocalEtcd) => void;
 }
 
 export interface SupervisedEtcd extends SupervisedComponent {
@@ -69,6 +71,7 @@ export function supervisedEtcd(initial: LocalEtcd, opts: EtcdComponentOptions): 
           ...(opts.log ? { log: opts.log } : {}),
         });
         etcd = next;
+        opts.onRestarted?.(next);
         // Restarted by this app (or a container it restarted): it is this app's to stop on quit.
         ours = next.started || ours;
         const what = next.pid !== undefined ? `pid ${next.pid}` : `container ${next.container?.slice(0, 12) ?? '?'}`;
