@@ -30,7 +30,6 @@ test('named volumes, loopback ports, entrypoint, command and user map onto the c
   assert.deepEqual(req.HostConfig?.PortBindings, { '2379/tcp': [{ HostPort: '23790', HostIp: '127.0.0.1' }] });
   assert.deepEqual(req.ExposedPorts, { '2379/tcp': {} });
   assert.equal(req.HostConfig?.Binds, undefined, 'no host folder is mounted');
-  assert.deepEqual(req.HostConfig?.RestartPolicy, { Name: 'unless-stopped' }, 'back by itself after a crash or a Docker restart');
 });
 
 test('without entrypoint, command or user the image decides', () => {

@@ -41,9 +41,6 @@ export function componentCreateRequestOf(spec: z.output<typeof componentContaine
       // into it, owner included, so a non-root image user can write there.
       Mounts: spec.volumes.map((v) => ({ Type: 'volume' as const, Source: v.name, Target: v.containerPath })),
       PortBindings: bindings,
-      // A crashed etcd comes back, and so it does after a Docker restart or a reboot, like the gateways
-      // that need it; a stop by the app (on quit) stays stopped.
-      RestartPolicy: { Name: 'unless-stopped' },
     },
   };
 }
