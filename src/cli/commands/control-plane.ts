@@ -209,12 +209,19 @@ export const controlPlaneCommand: CliCommand = {
     io.out(`Control plane ready: API ${cp.apiUrl}, data plane ${cp.dataPlaneUrl}; details in ${join(dataDir, 'control-plane.json')}`);
     if (!cluster) void import('../../core/gateway/background-renewal-hook.ts').then((m) => m.renewInBackground({ home: gatewayTrayHome(io.env), env: io.env, apiUrl: cp.apiUrl, dataDir, ...lifetime, log: (line) => io.err(line) }));
     // The home's own control plane keeps the etcd `launch` started for it alive (a no-op for any other).
+    // Not awaited: the signal handlers below must be in place as soon as 'ready' is printed.
     const home = gatewayTrayHome(io.env);
     const superviseEvery = io.env.GATEWAY_TRAY_SUPERVISE_EVERY_MS === undefined ? undefined : Number(io.env.GATEWAY_TRAY_SUPERVISE_EVERY_MS);
-    const stopSupervising =
+    const supervising =
       !cluster && etcdUrls.length === 1 && dataDir === join(home, 'control-plane')
-        ? (await import('../../core/supervisor/background-etcd.ts')).superviseBackgroundEtcd({ home, env: io.env, etcdUrl: etcdUrls[0] as string, ...(superviseEvery !== undefined && Number.isFinite(superviseEvery) ? { everyMs: superviseEvery } : {}), log: (line) => io.err(line) })
-        : undefined;
+        ? import('../../core/gateway/background-renewal-hook.ts')
+            .then((m) => m.withoutSignalEcho(() => import('../../core/supervisor/background-etcd.ts')))
+            .then((m) => m.superviseBackgroundEtcd({ home, env: io.env, etcdUrl: etcdUrls[0] as string, ...(superviseEvery !== undefined && Number.isFinite(superviseEvery) ? { everyMs: superviseEvery } : {}), log: (line) => io.err(line) }))
+            .catch((err: unknown) => {
+              io.err(`This control plane will not restart its etcd: ${err instanceof Error ? err.message : String(err)}`);
+              return undefined;
+            })
+        : Promise.resolve(undefined);
 
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGINT', () => resolve('SIGINT'));
@@ -222,7 +229,7 @@ export const controlPlaneCommand: CliCommand = {
     });
     io.err(`${signal} received; stopping`);
     // Before the control plane: `control-plane stop` stops etcd next, which must not be started again.
-    await stopSupervising?.();
+    await (await supervising)?.();
     await cp.stop();
     return 0;
   },

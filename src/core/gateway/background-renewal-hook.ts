@@ -10,7 +10,7 @@ type Listener = (...args: unknown[]) => void;
  * the middle of its own orderly stop (`control-plane stop`, Ctrl-C). Its 'exit' hook stays, so the
  * clean-up it exists for still runs. (run-cli.ts sets SIGINT's aside for the same reason.)
  */
-async function withoutSignalEcho<T>(load: () => Promise<T>): Promise<T> {
+export async function withoutSignalEcho<T>(load: () => Promise<T>): Promise<T> {
   const signals = Object.keys(constants.signals);
   const before = new Map(signals.map((s) => [s, new Set(process.rawListeners(s) as Listener[])]));
   try {
