@@ -60,14 +60,7 @@ export async function ensureStandinImage(docker: Docker): Promise<void> {
   await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve())));
 }
 
-/** A TCP port that was free on 127.0.0.1 a moment ago. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort } from './free-port.ts';
 
 /** Occupies a port on 127.0.0.1 with a Node server, as "another process" would. */
 export async function occupyPort(): Promise<{ port: number; server: Server; close(): Promise<void> }> {

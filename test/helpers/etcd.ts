@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from './wait-for.ts';
+import { freePort } from './free-port.ts';
 
 export const ETCD_BINARY = '/usr/bin/etcd';
 
@@ -16,18 +16,8 @@ export interface RunningEtcd {
   stop(): Promise<void>;
 }
 
-/** A port that was free a moment ago; etcd binds it right after. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const addr = server.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** Re-exported: the etcd helpers' callers have long taken it from here. */
+export { freePort };
 
 function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
