@@ -42,3 +42,17 @@ export function readBackgroundRecord(home: string): BackgroundRecord | undefined
 export function writeBackgroundRecord(home: string, record: BackgroundRecord): void {
   writeFileAtomic(backgroundRecordFile(home), `${JSON.stringify(backgroundRecordSchema.parse(record))}\n`, 0o600);
 }
+
+/**
+ * The etcd of this home's running control plane was started again (the supervisor saw it die, or a
+ * launch found it gone): background.json names the one that runs now, so `control-plane stop` stops
+ * that one and not a pid that is gone. Without a record there is no running control plane to update.
+ */
+export function recordBackgroundEtcd(home: string, etcd: { url: string; pid?: number | undefined; container?: string | undefined }): void {
+  const record = readBackgroundRecord(home);
+  if (!record) return;
+  writeBackgroundRecord(home, {
+    ...record,
+    etcd: { url: etcd.url, started: true, ...(etcd.pid !== undefined ? { pid: etcd.pid } : {}), ...(etcd.container ? { container: etcd.container } : {}) },
+  });
+}

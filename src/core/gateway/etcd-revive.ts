@@ -1,5 +1,5 @@
 import type { Engine } from '../engine/engine.ts';
-import { readBackgroundRecord, startLockFile, writeBackgroundRecord } from './background-record.ts';
+import { readBackgroundRecord, recordBackgroundEtcd, startLockFile } from './background-record.ts';
 import { etcdHealthy } from './etcd-health.ts';
 import { ensureLocalEtcd } from './etcd-process.ts';
 import { readEtcdRecord } from './etcd-record.ts';
@@ -38,13 +38,7 @@ export async function reviveLocalEtcd(opts: ReviveEtcdOptions): Promise<string |
       ...(opts.etcdImage ? { etcdImage: opts.etcdImage } : {}),
       ...(opts.log ? { log: opts.log } : {}),
     });
-    const now = readBackgroundRecord(opts.home);
-    if (now) {
-      writeBackgroundRecord(opts.home, {
-        ...now,
-        etcd: { url: etcd.url, started: true, ...(etcd.pid !== undefined ? { pid: etcd.pid } : {}), ...(etcd.container ? { container: etcd.container } : {}) },
-      });
-    }
+    recordBackgroundEtcd(opts.home, etcd);
     const what = etcd.pid !== undefined ? `pid ${etcd.pid}` : `container ${etcd.container?.slice(0, 12) ?? '?'}`;
     if (etcd.url !== recorded.url) {
       return `The control plane's etcd (${recorded.url}) had stopped; it was started again on the same data, but at ${etcd.url} as its old address is taken: stop the control plane ('gateway-tray control-plane stop') and launch again so that it uses it.`;

@@ -1,4 +1,4 @@
-import { readBackgroundRecord, writeBackgroundRecord } from '../gateway/background-record.ts';
+import { recordBackgroundEtcd } from '../gateway/background-record.ts';
 import { readEtcdRecord } from '../gateway/etcd-record.ts';
 import { loadEtcdClientTls } from '../gateway/etcd-tls.ts';
 import type { EtcdTls } from '../../control-plane/etcd/transport.ts';
@@ -34,10 +34,7 @@ export function superviseBackgroundEtcd(o: BackgroundEtcdOptions): (() => Promis
       home: o.home,
       env: o.env,
       ...(o.log ? { log: o.log } : {}),
-      onRestarted: (next) => {
-        const bg = readBackgroundRecord(o.home);
-        if (bg) writeBackgroundRecord(o.home, { ...bg, etcd: { url: next.url, started: true, ...(next.pid !== undefined ? { pid: next.pid } : {}), ...(next.container ? { container: next.container } : {}) } });
-      },
+      onRestarted: (next) => recordBackgroundEtcd(o.home, next),
     },
   );
   const supervisor = new HomeSupervisor([etcd], { ...(o.everyMs !== undefined ? { everyMs: o.everyMs } : {}), ...(o.log ? { log: o.log } : {}) });
