@@ -1,11 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { ControlPlaneClient } from '../cloud/client.ts';
 import type { GatewayInstance } from '../cloud/types.ts';
 import { DEFAULT_INSTANCE_NAME } from '../credentials/instance-id.ts';
-import { needsRenewal } from '../credentials/x509-inspect.ts';
-import type { Engine } from '../engine/engine.ts';
-import { CONTAINER_STATE_ACTIONS, changesContainerState } from '../engine/events.ts';
-import { LABEL_MANAGED } from '../engine/labels.ts';
 import type { EngineMonitor } from '../engine/monitor.ts';
 import { realClock, type ThrottleClock } from '../engine/throttle.ts';
 import type { EngineEvent, EngineState } from '../engine/types.ts';
@@ -16,59 +11,18 @@ import { containerFacts, findInstanceContainer } from './container-source.ts';
 import { deriveStatus } from './derive-status.ts';
 import type { GatewayStatus } from './gateway-status.ts';
 import { InstancePoller } from './instance-source.ts';
-import type { AgentStatusFile, CertificateFacts, ContainerFacts, ControlPlaneProblem, InstanceFacts, StatusInputs } from './status-inputs.ts';
+import { nothingObserved, statusInputsOf, type Observed } from './observed-sources.ts';
 import { agentWanted, heartbeatMs, instanceIntervalMs, instanceWanted, type ReadPlanState } from './read-plan.ts';
+import { SourceRuns } from './source-runs.ts';
+import type { StatusInputs } from './status-inputs.ts';
+import type { StatusWatcherOptions } from './status-watcher-options.ts';
+import { changesWatchedContainer, ENGINE_HEALTH_MS, WATCHED_EVENTS } from './watched-events.ts';
 
-export interface StatusWatcherOptions {
-  engine: Engine;
-  home: string;
-  profile: string;
-  instanceName?: string;
-  /** The profile's control plane; without one the instance record counts as unreachable. */
-  client?: ControlPlaneClient;
-  /** Why there is no client, when there is none (a missing token reads differently from a dead server). */
-  controlPlaneProblem?: ControlPlaneProblem;
-  clusterId?: string;
-  ports?: Record<string, number>;
-  /** Least time between two reads of the agent's status file (default: the agent's heartbeat interval, 10 s). */
-  pollMs?: number;
-  /** The control plane's instance record while somebody looks (default 5 s). */
-  instancePollMs?: number;
-  /**
-   * The instance record while nobody looks. By default it is read when the gateway could first turn Lost
-   * (its last heartbeat plus the lost threshold, so every 20–30 s while it heartbeats), and once per
-   * heartbeat interval while the record cannot tell (no record, unreachable).
-   */
-  idleInstancePollMs?: number;
-  /** The certificate on disk (default 5 min; a renewal restarts the container or calls probeNow). */
-  certificatePollMs?: number;
-  lostAfterMs?: number;
-  registerGraceMs?: number;
-  /** The local control plane this process hosts could not start; shown beside the gateway's state. */
-  hostProblem?: string;
-  now?: () => number;
-  /** Timers, injected so tests can drive time by hand; the real ones by default. */
-  clock?: ThrottleClock;
-}
+// Part of the watcher's public face, each kept with its concern.
+export type { StatusWatcherOptions } from './status-watcher-options.ts';
+export { WATCHED_EVENTS } from './watched-events.ts';
 
-interface Observed {
-  engine: { ready: boolean; reason?: string; endpoint?: string };
-  instanceId?: string;
-  container: ContainerFacts | null | undefined;
-  agent: AgentStatusFile | null | undefined;
-  instance: InstanceFacts | null | 'unreachable' | undefined;
-  controlPlaneProblem?: ControlPlaneProblem;
-  certificate: Omit<CertificateFacts, 'needsRenewal'> | null | undefined;
-}
-
-type Source = 'container' | 'agent' | 'instance' | 'certificate';
-
-// A daemon that exits or restarts closes the events stream at once; the ping is only for one that hangs.
-const ENGINE_HEALTH_MS = 30_000;
 const snapshotKey = (s: GatewayStatus): string => JSON.stringify({ ...s, at: 0 });
-
-/** What Docker sends the watcher: state changes of our gateway containers, nothing else. */
-export const WATCHED_EVENTS: Record<string, string[]> = { type: ['container'], label: [`${LABEL_MANAGED}=true`], event: [...CONTAINER_STATE_ACTIONS] };
 
 /**
  * One GatewayStatus, emitted on every change (not on every poll), from engine events, the container,
@@ -88,10 +42,8 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus]; insta
   #clock: ThrottleClock;
   #monitor: EngineMonitor;
   #poller: InstancePoller;
-  #seen: Observed = { engine: { ready: false }, container: undefined, agent: undefined, instance: undefined, certificate: undefined };
-  #timers = new Map<Source, unknown>();
-  #chains = new Map<Source, Promise<void>>();
-  #queued = new Map<Source, Promise<void>>();
+  #seen: Observed = nothingObserved();
+  #runs: SourceRuns;
   #instanceFailures = 0;
   #agentReadAt: number | undefined;
   #instancePolledAt: number | undefined;
@@ -110,6 +62,7 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus]; insta
     this.#o = options;
     this.#clock = options.clock ?? realClock;
     this.#hostProblem = options.hostProblem;
+    this.#runs = new SourceRuns(this.#clock, () => this.#emit());
     this.#poller = new InstancePoller(options.client, options.clusterId, options.controlPlaneProblem);
     this.#engineKnownSignal = new Promise((resolve) => (this.#markEngineKnown = resolve));
     this.#monitor = options.engine.createMonitor({ eventFilters: WATCHED_EVENTS, healthIntervalMs: ENGINE_HEALTH_MS });
@@ -187,8 +140,7 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus]; insta
 
   dispose(): void {
     this.#disposed = true;
-    for (const t of this.#timers.values()) this.#clock.clearTimeout(t);
-    this.#timers.clear();
+    this.#runs.dispose();
     this.#monitor.dispose();
     this.removeAllListeners();
   }
@@ -200,6 +152,11 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus]; insta
   #instanceId(): string | undefined {
     this.#seen.instanceId ??= readInstanceId(this.#o.home, this.#o.profile, this.#o.instanceName ?? DEFAULT_INSTANCE_NAME);
     return this.#seen.instanceId;
+  }
+
+  #inputs(): StatusInputs {
+    const o = this.#o;
+    return statusInputsOf(this.#seen, { profile: o.profile, ports: o.ports, launching: this.#launching, registerGraceMs: o.registerGraceMs, hostProblem: this.#hostProblem }, this.#now());
   }
 
   #running(): boolean {
@@ -219,65 +176,32 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus]; insta
     };
   }
 
-  #setTimer(name: Source, ms: number, fn: () => void): void {
-    this.#clearTimer(name);
-    const handle = this.#clock.setTimeout(() => {
-      this.#timers.delete(name);
-      fn();
-    }, ms);
-    // The watcher alone must not keep a CLI process alive.
-    (handle as NodeJS.Timeout | undefined)?.unref?.();
-    this.#timers.set(name, handle);
-  }
-
-  #clearTimer(name: Source): void {
-    const t = this.#timers.get(name);
-    if (t !== undefined) this.#clock.clearTimeout(t);
-    this.#timers.delete(name);
-  }
-
   #reschedule(): void {
     this.#scheduleInstance();
     this.#scheduleAgent();
   }
 
   #scheduleAgent(): void {
-    this.#clearTimer('agent');
+    this.#runs.clearTimer('agent');
     if (this.#disposed || !this.#started || !agentWanted(this.#plan())) return;
-    const due = (this.#agentReadAt ?? -Infinity) + (this.#o.pollMs ?? heartbeatMs(this.#seen.agent));
-    this.#setTimer('agent', Math.max(0, due - this.#now()), () => void this.#refreshAgent());
+    this.#runs.setTimer('agent', Math.max(0, this.#agentDue() - this.#now()), () => void this.#refreshAgent());
+  }
+
+  /** When the agent's status file may be read again: once per heartbeat interval at most. */
+  #agentDue(): number {
+    return (this.#agentReadAt ?? -Infinity) + (this.#o.pollMs ?? heartbeatMs(this.#seen.agent));
   }
 
   #scheduleInstance(): void {
-    this.#clearTimer('instance');
+    this.#runs.clearTimer('instance');
     if (this.#disposed || !this.#started || !instanceWanted(this.#plan())) return;
     const due = (this.#instancePolledAt ?? -Infinity) + instanceIntervalMs(this.#plan(), this.#o);
-    this.#setTimer('instance', Math.max(0, due - this.#now()), () => void this.#refreshInstance());
+    this.#runs.setTimer('instance', Math.max(0, due - this.#now()), () => void this.#refreshInstance());
   }
 
   #scheduleCertificate(): void {
     if (this.#disposed) return;
-    this.#setTimer('certificate', this.#o.certificatePollMs ?? 300_000, () => void this.#refreshCertificate());
-  }
-
-  /** Runs one source at a time; a request made while one is already waiting to run joins it. */
-  #serial(name: Source, fn: () => Promise<void>): Promise<void> {
-    const waiting = this.#queued.get(name);
-    if (waiting) return waiting;
-    const prev = this.#chains.get(name) ?? Promise.resolve();
-    const next = prev.then(async () => {
-      this.#queued.delete(name);
-      if (this.#disposed) return;
-      try {
-        await fn();
-      } catch {
-        // a source that fails leaves its last value; the next change or tick tries again
-      }
-      this.#emit();
-    });
-    this.#queued.set(name, next);
-    this.#chains.set(name, next);
-    return next;
+    this.#runs.setTimer('certificate', this.#o.certificatePollMs ?? 300_000, () => void this.#refreshCertificate());
   }
 
   async #refreshAll(): Promise<void> {
@@ -286,7 +210,7 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus]; insta
   }
 
   #refreshContainer(): Promise<void> {
-    return this.#serial('container', async () => {
+    return this.#runs.run('container', async () => {
       if (!this.#seen.engine.ready) return;
       const id = this.#instanceId();
       if (!id) {
@@ -312,7 +236,7 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus]; insta
   }
 
   #refreshAgent(): Promise<void> {
-    return this.#serial('agent', async () => {
+    return this.#runs.run('agent', async () => {
       const c = this.#seen.container;
       if (!this.#running() || !c) return;
       this.#agentReadAt = this.#now();
@@ -321,7 +245,7 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus]; insta
   }
 
   #refreshInstance(): Promise<void> {
-    return this.#serial('instance', async () => {
+    return this.#runs.run('instance', async () => {
       this.#instancePolledAt = this.#now();
       const id = this.#instanceId();
       if (!id) {
@@ -336,13 +260,12 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus]; insta
       if (record) this.#tell('instance', () => this.emit('instance', record));
       // When the record cannot tell (no record, unreachable, Lost), the agent's file says why: read it
       // before this answer is shown, so the status does not flicker through a guess.
-      const due = (this.#agentReadAt ?? -Infinity) + (this.#o.pollMs ?? heartbeatMs(this.#seen.agent));
-      if (agentWanted(this.#plan()) && due <= this.#now()) await this.#refreshAgent();
+      if (agentWanted(this.#plan()) && this.#agentDue() <= this.#now()) await this.#refreshAgent();
     }).finally(() => this.#reschedule());
   }
 
   #refreshCertificate(): Promise<void> {
-    return this.#serial('certificate', async () => {
+    return this.#runs.run('certificate', async () => {
       const id = this.#instanceId();
       const facts = id ? readCertificateFacts(this.#o.home, this.#o.profile, id, new Date(this.#now())) : null;
       this.#seen.certificate = facts ? { notBefore: facts.notBefore, notAfter: facts.notAfter } : null;
@@ -359,33 +282,7 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus]; insta
   }
 
   #onEngineEvent(event: EngineEvent): void {
-    // Docker filters already; this also holds for an engine that sends everything.
-    if (!changesContainerState(event) || event.type !== 'container' || !event.managed) return;
-    const id = this.#instanceId();
-    const ours = (id !== undefined && event.instanceId === id) || event.containerId === this.#seen.container?.id;
-    if (!ours) return;
-    void this.#refreshContainer();
-  }
-
-  #inputs(): StatusInputs {
-    const now = this.#now();
-    const s = this.#seen;
-    const cert = s.certificate;
-    return {
-      now,
-      profile: this.#o.profile,
-      engine: s.engine,
-      container: s.container,
-      agent: s.agent,
-      instance: s.instance,
-      ...(s.controlPlaneProblem ? { controlPlaneProblem: s.controlPlaneProblem } : {}),
-      certificate: cert ? { ...cert, needsRenewal: needsRenewal({ notBefore: new Date(cert.notBefore), notAfter: new Date(cert.notAfter) }, new Date(now)) } : cert,
-      ...(s.instanceId ? { instanceId: s.instanceId } : {}),
-      ...(this.#o.ports ? { ports: this.#o.ports } : {}),
-      ...(this.#launching ? { launching: { stage: this.#launching } } : {}),
-      ...(this.#o.registerGraceMs !== undefined ? { registerGraceMs: this.#o.registerGraceMs } : {}),
-      ...(this.#hostProblem ? { hostProblem: this.#hostProblem } : {}),
-    };
+    if (changesWatchedContainer(event, () => this.#instanceId(), this.#seen.container?.id)) void this.#refreshContainer();
   }
 
   /** A listener that throws must not break the loop; it is reported as a process warning instead. */
