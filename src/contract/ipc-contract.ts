@@ -8,270 +8,39 @@
  * the snapshot (getStatus, listRoutes, …), so a missed event or a reloaded window is harmless.
  */
 import { z } from 'zod';
-import type { GatewayStatus } from '../core/status/gateway-status.ts';
-import type { ComponentSnapshot } from '../core/supervisor/component-snapshot.ts';
-import { moduleSettingSchema, type ModuleKind } from '../core/module/module-setting.ts';
-import { imageRefSchema } from '../core/gateway/etcd-image-ref.ts';
-import { ContractError, type ErrorInfo } from './error-envelope.ts';
+import {
+  addProfileSchema,
+  appSettingsPatchSchema,
+  checkPortsSchema,
+  componentIdSchema,
+  routeInputSchema,
+  updateProfileSchema,
+  type AppSettings,
+} from './ipc-arg-schemas.ts';
+import { image, noArgs, profileName, routeId, tokenSchema } from './ipc-field-schemas.ts';
+import type {
+  ApiCallsPoint,
+  AppInfo,
+  ComponentStateView,
+  EngineCheck,
+  HeartbeatPoint,
+  LaunchOutcome,
+  LaunchProgressEvent,
+  LogLineView,
+  PortReportView,
+  PortRoleName,
+  ProfileView,
+  RecalledProfileView,
+  RouteProbeView,
+  RouteView,
+  StatusSnapshot,
+} from './ipc-result-types.ts';
+import { ContractError } from './error-envelope.ts';
 
-/** The module setting's rules, for the renderer to check a URL as it is typed (the core checks again). */
-export { MODULE_KEYWORDS, moduleSettingSchema } from '../core/module/module-setting.ts';
-
-// ---------------------------------------------------------------------------------------------- shapes
-
-const PORT_MESSAGE = 'a port is a whole number from 1 to 65535';
-const port = z.number({ error: PORT_MESSAGE }).int(PORT_MESSAGE).min(1, PORT_MESSAGE).max(65535, PORT_MESSAGE);
-/** Messages say what to type, field by field (the UI shows them beside the field). */
-const apiUrlSchema = z.url({ error: 'a control-plane address is a URL such as https://cp.example.com' }).max(2048);
-const tokenSchema = z.string({ error: 'paste the access token' }).min(1, 'paste the access token').max(8192, 'an access token is at most 8192 characters');
-const profileName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'a profile name is 1 to 32 lowercase letters, digits and "-"');
-/** A Docker image reference; the core checks the full grammar again before it is stored. */
-const image = z.string().min(1).max(255).regex(/^[A-Za-z0-9][A-Za-z0-9._:/@-]*$/, 'an image is a Docker reference such as apache/apisix:3.13.0-debian');
-
-export const portsInput = z
-  .object({ proxyHttp: port.optional(), proxyHttps: port.optional(), control: port.optional(), prometheus: port.optional() })
-  .strict();
-
-export const themeSchema = z.enum(['system', 'light', 'dark']);
-export const quitBehaviourSchema = z.enum(['stop-gateway', 'leave-running']);
-export const notificationKindSchema = z.enum(['crashed', 'heartbeat-lost', 'recovered', 'cert-expiring']);
-export type Theme = z.infer<typeof themeSchema>;
-export type QuitBehaviour = z.infer<typeof quitBehaviourSchema>;
-export type NotificationKind = z.infer<typeof notificationKindSchema>;
-export const NOTIFICATION_KINDS = notificationKindSchema.options;
-
-/** App preferences (not profiles): what the Settings page edits besides profiles. */
-// Defined in the lower core, which must not import the contract (ARCHITECTURE.md).
-export { DEFAULT_ETCD_IMAGE, imageRefSchema } from '../core/gateway/etcd-image-ref.ts';
-
-export const appSettingsSchema = z
-  .object({
-    onboarded: z.boolean(),
-    theme: themeSchema,
-    quitBehaviour: quitBehaviourSchema,
-    autostart: z.boolean(),
-    notifications: z.object({ enabled: z.boolean(), muted: z.array(notificationKindSchema) }).strict(),
-    /** The etcd image for the embedded control plane when no etcd binary is installed; absent: the built-in default. */
-    etcdImage: imageRefSchema.optional(),
-  })
-  .strict();
-export type AppSettings = z.infer<typeof appSettingsSchema>;
-
-export const appSettingsPatchSchema = z
-  .object({
-    onboarded: z.boolean().optional(),
-    theme: themeSchema.optional(),
-    quitBehaviour: quitBehaviourSchema.optional(),
-    autostart: z.boolean().optional(),
-    notifications: z.object({ enabled: z.boolean().optional(), muted: z.array(notificationKindSchema).max(4).optional() }).strict().optional(),
-    /** An empty string goes back to the built-in default. */
-    etcdImage: z.union([z.literal(''), imageRefSchema]).optional(),
-  })
-  .strict();
-export type AppSettingsPatch = z.infer<typeof appSettingsPatchSchema>;
-
-/** An upstream the user types: `host:port` or `http://host:port`. */
-export const upstreamSchema = z
-  .string()
-  .trim()
-  .max(300)
-  .regex(/^(https?:\/\/)?[A-Za-z0-9.-]+(:\d{1,5})?\/?$|^(https?:\/\/)?\[[0-9a-fA-F:.]+\](:\d{1,5})?\/?$/, 'an upstream is host:port or http://host:port');
-
-export const routeInputSchema = z
-  .object({
-    path: z.string().trim().startsWith('/', 'a path starts with "/"').max(4096).regex(/^\/[^\s]*$/, 'a path has no spaces'),
-    upstream: upstreamSchema,
-    name: z.string().max(256).optional(),
-  })
-  .strict();
-export type RouteInput = z.infer<typeof routeInputSchema>;
-
-const routeId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a route id is 1-64 letters, digits, "_" or "-"');
-const noArgs = z.undefined();
-
-export const addProfileSchema = z.discriminatedUnion('kind', [
-  z.object({ name: profileName, kind: z.literal('local'), image: image.optional(), ports: portsInput.optional(), module: moduleSettingSchema.optional() }).strict(),
-  z
-    .object({
-      name: profileName,
-      kind: z.literal('cloud'),
-      apiUrl: apiUrlSchema,
-      /** Goes to the secret store, never into settings, logs or events. */
-      token: tokenSchema,
-      image: image.optional(),
-      ports: portsInput.optional(),
-      /** auto, open-agent, api7 or a module tarball URL (src/core/module/module-setting.ts). */
-      module: moduleSettingSchema.optional(),
-    })
-    .strict(),
-]);
-export type AddProfileArg = z.infer<typeof addProfileSchema>;
-
-export const updateProfileSchema = z
-  .object({
-    name: profileName,
-    image: image.optional(),
-    ports: portsInput.optional(),
-    apiUrl: apiUrlSchema.optional(),
-    token: tokenSchema.optional(),
-    module: moduleSettingSchema.optional(),
-  })
-  .strict();
-export type UpdateProfileArg = z.infer<typeof updateProfileSchema>;
-
-// --------------------------------------------------------------------------------------- result types
-
-export interface StatusSnapshot {
-  status: GatewayStatus;
-  profile: ProfileView;
-  /** The gateway's proxy URL on this machine, e.g. http://127.0.0.1:9080: the running container's published port, else the saved one. */
-  gatewayUrl: string;
-  /**
-   * The host ports the running container really publishes (absent when none runs). They differ from
-   * `profile.ports` after an edit: saved ports apply at the next launch.
-   */
-  publishedPorts?: Partial<Record<'http' | 'https' | 'control' | 'prometheus', number>>;
-  /** A launch in progress, with its latest stage. */
-  launching?: LaunchProgressEvent;
-  /** The last launch failed: what and at which stage, so the wizard can offer a retry. */
-  lastLaunchError?: ErrorInfo & { stage?: string };
-  settings: AppSettings;
-}
-
-export interface ProfileView {
-  name: string;
-  kind: 'local' | 'cloud';
-  apiUrl?: string;
-  image: string;
-  ports: { proxyHttp: number; proxyHttps: number; control: number; prometheus: number };
-  /** The module setting: auto, open-agent, api7 or a module tarball URL. */
-  module: string;
-  isDefault: boolean;
-  /** Cloud profiles: whether a token is stored (the token itself never leaves the core). */
-  hasToken?: boolean;
-}
-
-/**
- * What a profile of this name was before it was removed, or what a gateway container of that profile
- * still left in Docker holds: adding it again starts from these instead of the defaults.
- */
-export interface RecalledProfileView {
-  name: string;
-  source: 'removed' | 'container';
-  kind?: 'local' | 'cloud';
-  apiUrl?: string;
-  image: string;
-  ports: ProfileView['ports'];
-  module?: string;
-  /** source `removed`: when, RFC 3339. */
-  removedAt?: string;
-  /** source `container`: its name, and whether it runs. */
-  containerName?: string;
-  running?: boolean;
-}
-
-export interface EngineCheck {
-  ok: boolean;
-  /** The endpoint that was chosen, and why (explicit setting, DOCKER_HOST, context, candidate). */
-  endpoint: string;
-  reason: string;
-  version?: string;
-  problem?: string;
-  /** What to do when it is not ok. */
-  fixHint?: string;
-}
-
-export interface LaunchStageView {
-  id: string;
-  title: string;
-}
-
-/** One layer of an image pull: `present` was already on this machine. */
-export interface PullLayerView {
-  id: string;
-  state: 'waiting' | 'downloading' | 'downloaded' | 'extracting' | 'done' | 'present';
-  currentBytes: number;
-  totalBytes: number;
-  extractPercent: number;
-}
-
-export interface LaunchProgressEvent {
-  stage: string;
-  status: 'start' | 'progress' | 'done' | 'skipped';
-  message: string;
-  pull?: { percent: number; currentBytes: number; totalBytes: number; layers: { total: number; done: number }; perLayer?: PullLayerView[] };
-  /** API7's module being downloaded; totalBytes is 0 when the server sent no length. */
-  download?: { percent: number; currentBytes: number; totalBytes: number };
-}
-
-export interface LaunchOutcome {
-  adopted: boolean;
-  containerId: string;
-  instanceId: string;
-  image: string;
-  /** The Lua module the gateway runs. */
-  module?: ModuleKind;
-  registeredAt?: string;
-  durationMs: number;
-}
-
-export type RouteApplied = 'applied' | 'pending' | 'unknown';
-export interface RouteView {
-  id: string;
-  path: string;
-  upstream: string;
-  name?: string;
-  applied: RouteApplied;
-  /** Removed on the control plane, not yet dropped by the gateway. */
-  removing?: boolean;
-}
-
-export interface RouteProbeView {
-  status?: number;
-  /** The gateway answered 502, 503 or 504: the upstream cannot be reached from the container. */
-  upstreamFails: boolean;
-  problem?: string;
-  at: string;
-}
-
-export interface LogLineView {
-  stream: 'stdout' | 'stderr';
-  line: string;
-}
-
-export interface HeartbeatPoint {
-  /** When the control plane saw it (RFC 3339). */
-  at: string;
-  status: string;
-}
-
-export interface ApiCallsPoint {
-  at: string;
-  /** Requests counted between this heartbeat and the previous one. */
-  calls: number;
-  /** Of those, how many per HTTP status code, when the control plane keeps them. */
-  byStatus?: Record<string, number>;
-}
-
-/** Where one port stands (checkPorts); `suggestion` is a free port to take instead of one in use. */
-export type PortReportView = ({ state: 'free' } | { state: 'own' } | { state: 'profile'; profile: string } | { state: 'process' }) & { port: number; suggestion?: number };
-export type PortRoleName = keyof ProfileView['ports'];
-
-export const checkPortsSchema = z
-  .object({ name: profileName, ports: z.object({ proxyHttp: port, proxyHttps: port, control: port, prometheus: port }).strict() })
-  .strict();
-
-/** etcd and the control plane as the home's supervisor sees them (state, reason, pid or container, port, log). */
-export type ComponentStateView = ComponentSnapshot;
-export const componentIdSchema = z.enum(['etcd', 'control-plane'], { error: 'a component is etcd or control-plane' });
-
-export interface AppInfo {
-  version: string;
-  /** 'electron' or 'web'. */
-  transport: string;
-  platform: string;
-  stages: LaunchStageView[];
-}
+// The argument schemas and result types live beside this file, one concern each; this file declares the
+// channels, and re-exports them so that every side imports the contract from here alone.
+export * from './ipc-arg-schemas.ts';
+export * from './ipc-result-types.ts';
 
 // ------------------------------------------------------------------------------------------ invokes
 
