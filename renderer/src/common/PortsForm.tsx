@@ -4,6 +4,7 @@ import { updateProfileSchema, type PortReportView, type PortRoleName, type Profi
 import { t } from '../../../src/contract/i18n.ts';
 import { useApi } from '../hooks/api-context.ts';
 import { fieldsOfRemoteError, type FieldErrors } from './field-errors.ts';
+import { TextField } from './TextField.tsx';
 import { PORT_KEYS, portFieldErrors, portReportMessage, portTexts, type PortTexts } from './port-fields.ts';
 
 const CHECK_DELAY_MS = 300;
@@ -88,29 +89,28 @@ export function PortsForm({
           const error = errorOf(k);
           const report = reports[k];
           return (
-            <div className="field" key={k}>
-              <label htmlFor={`port-${k}`}>{t(`ports.${k}`)}</label>
-              <input id={`port-${k}`} inputMode="numeric" value={ports[k]} onChange={(e) => setPorts({ ...ports, [k]: e.target.value })} aria-invalid={Boolean(error)} aria-describedby={`port-${k}-msg`} />
-              <span id={`port-${k}-msg`} className={error ? 'field-error' : 'hint'} data-testid={`port-msg-${k}`}>
-                {error ?? (report?.state === 'own' ? t('ports.own') : report?.state === 'free' ? t('ports.free') : '')}
-              </span>
+            <TextField
+              key={k}
+              id={`port-${k}`}
+              label={t(`ports.${k}`)}
+              inputMode="numeric"
+              value={ports[k]}
+              onChange={(v) => setPorts({ ...ports, [k]: v })}
+              error={error}
+              note={report?.state === 'own' ? t('ports.own') : report?.state === 'free' ? t('ports.free') : ''}
+              messageTestId={`port-msg-${k}`}
+            >
               {error && report?.suggestion ? (
                 <button type="button" className="link-button" onClick={() => setPorts({ ...ports, [k]: String(report.suggestion) })} data-testid={`port-next-${k}`}>
                   <Wand2 aria-hidden="true" size={14} />
                   {t('ports.useNext', { port: report.suggestion })}
                 </button>
               ) : null}
-            </div>
+            </TextField>
           );
         })}
       </div>
-      <div className="field">
-        <label htmlFor="gateway-image">{t('ports.image')}</label>
-        <input id="gateway-image" value={image} onChange={(e) => setImage(e.target.value)} spellCheck={false} aria-invalid={Boolean(imageError)} aria-describedby="gateway-image-msg" />
-        <span id="gateway-image-msg" className={imageError ? 'field-error' : 'hint'} data-testid="image-msg">
-          {imageError ? sentence(imageError) : t('ports.imageHint')}
-        </span>
-      </div>
+      <TextField id="gateway-image" label={t('ports.image')} value={image} onChange={setImage} error={imageError && sentence(imageError)} note={t('ports.imageHint')} messageTestId="image-msg" spellCheck={false} />
       {remote[''] ? (
         <p className="callout callout-bad" role="alert">
           {remote['']}

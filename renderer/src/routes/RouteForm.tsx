@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { routeInputSchema } from '../../../src/contract/ipc-contract.ts';
 import { t } from '../../../src/contract/i18n.ts';
 import { fieldsOfRemoteError, issuesByField, type FieldErrors } from '../common/field-errors.ts';
+import { TextField } from '../common/TextField.tsx';
 import { useToast } from '../common/toast-context.ts';
 import { useApi } from '../hooks/api-context.ts';
 import { adviseUpstream } from './upstream-advice.ts';
@@ -37,26 +38,21 @@ export function RouteForm() {
     <form onSubmit={(e) => void submit(e)} className="route-form" noValidate aria-labelledby="add-route-h">
       <h2 id="add-route-h">{t('routes.addTitle')}</h2>
       <div className="form-row">
-        <div className="field">
-          <label htmlFor="route-path">{t('routes.path')}</label>
-          <input id="route-path" value={path} onChange={(e) => setPath(e.target.value)} aria-invalid={Boolean(errors.path)} aria-describedby="path-hint path-error" spellCheck={false} />
-          <span id="path-hint" className="hint">
-            {t('routes.pathHint')}
-          </span>
-          <span id="path-error" className="field-error" data-testid="error-path">
-            {errors.path ?? ''}
-          </span>
-        </div>
-        <div className="field grow">
-          <label htmlFor="route-upstream">{t('routes.upstream')}</label>
-          <input id="route-upstream" value={upstream} onChange={(e) => setUpstream(e.target.value)} aria-invalid={Boolean(errors.upstream)} aria-describedby="upstream-hint upstream-advice upstream-error" spellCheck={false} placeholder="host.docker.internal:8080" />
-          <span id="upstream-hint" className="hint">
-            {t('routes.upstreamHint')}
-          </span>
-          <span id="upstream-error" className="field-error" data-testid="error-upstream">
-            {errors.upstream ?? ''}
-          </span>
-        </div>
+        <TextField id="route-path" label={t('routes.path')} value={path} onChange={setPath} error={errors.path} hint={t('routes.pathHint')} messageId="path-error" messageTestId="error-path" spellCheck={false} />
+        <TextField
+          id="route-upstream"
+          className="grow"
+          label={t('routes.upstream')}
+          value={upstream}
+          onChange={setUpstream}
+          error={errors.upstream}
+          hint={t('routes.upstreamHint')}
+          describedBy={['upstream-advice']}
+          messageId="upstream-error"
+          messageTestId="error-upstream"
+          spellCheck={false}
+          placeholder="host.docker.internal:8080"
+        />
         <div className="field">
           <span className="label-spacer" aria-hidden="true" />
           <button type="submit" className="primary" disabled={busy}>

@@ -1,8 +1,9 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent } from 'react';
 import { addProfileSchema, type ProfileView } from '../../../src/contract/ipc-contract.ts';
 import { t } from '../../../src/contract/i18n.ts';
 import { fieldsOfRemoteError, issuesByField, type FieldErrors } from '../common/field-errors.ts';
 import { ModuleSelect } from '../common/ModuleSelect.tsx';
+import { TextField } from '../common/TextField.tsx';
 import { useApi } from '../hooks/api-context.ts';
 import { RecalledProfileNote } from './RecalledProfileNote.tsx';
 import { useRecalledProfile } from './use-recalled-profile.ts';
@@ -46,15 +47,6 @@ export function AddProfileForm({ onAdded, defaultKind = 'cloud' }: { onAdded: (p
       setBusy(false);
     }
   };
-  const field = (id: string, label: string, key: string, input: ReactNode) => (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {input}
-      <span id={`${id}-msg`} className="field-error" data-testid={`error-${key}`}>
-        {errors[key] ?? ''}
-      </span>
-    </div>
-  );
   return (
     <form onSubmit={(e) => void submit(e)} noValidate>
       <div className="grid-2 fields">
@@ -65,11 +57,11 @@ export function AddProfileForm({ onAdded, defaultKind = 'cloud' }: { onAdded: (p
             <option value="cloud">{t('settings.kindCloud')}</option>
           </select>
         </div>
-        {field('add-name', t('cp.name'), 'name', <input id="add-name" value={name} onChange={(e) => setName(e.target.value)} aria-invalid={Boolean(errors.name)} aria-describedby="add-name-msg" spellCheck={false} />)}
+        <TextField id="add-name" label={t('cp.name')} value={name} onChange={setName} error={errors.name} messageTestId="error-name" spellCheck={false} />
         {kind === 'cloud' ? (
           <>
-            {field('add-url', t('cp.address'), 'apiUrl', <input id="add-url" value={apiUrl} onChange={(e) => setApiUrl(e.target.value)} aria-invalid={Boolean(errors.apiUrl)} aria-describedby="add-url-msg" placeholder="https://api.example.com" spellCheck={false} />)}
-            {field('add-token', t('cp.token'), 'token', <input id="add-token" type="password" value={token} onChange={(e) => setToken(e.target.value)} autoComplete="off" aria-invalid={Boolean(errors.token)} aria-describedby="add-token-msg" />)}
+            <TextField id="add-url" label={t('cp.address')} value={apiUrl} onChange={setApiUrl} error={errors.apiUrl} messageTestId="error-apiUrl" placeholder="https://api.example.com" spellCheck={false} />
+            <TextField id="add-token" type="password" label={t('cp.token')} value={token} onChange={setToken} error={errors.token} messageTestId="error-token" autoComplete="off" />
           </>
         ) : null}
       </div>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { DEFAULT_ETCD_IMAGE, imageRefSchema, NOTIFICATION_KINDS, type AppSettings, type AppSettingsPatch, type QuitBehaviour, type Theme } from '../../../src/contract/ipc-contract.ts';
 import { t } from '../../../src/contract/i18n.ts';
+import { TextField } from '../common/TextField.tsx';
 import { useToast } from '../common/toast-context.ts';
 import { useApi } from '../hooks/api-context.ts';
 import { DesktopOnly } from './DesktopOnly.tsx';
@@ -92,24 +93,19 @@ export function PreferencesSection({ settings: saved }: { settings: AppSettings 
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor="etcd-image">{t('settings.etcdImage')}</label>
-          <input
-            id="etcd-image"
-            value={etcdImage}
-            placeholder={DEFAULT_ETCD_IMAGE}
-            onChange={(e) => setEtcdImage(e.target.value)}
-            onBlur={commitEtcd}
-            onKeyDown={(e) => e.key === 'Enter' && commitEtcd()}
-            data-testid="etcd-image"
-            spellCheck={false}
-            aria-invalid={Boolean(etcdError)}
-            aria-describedby="etcd-image-msg"
-          />
-          <span id="etcd-image-msg" className={etcdError ? 'field-error' : 'hint'}>
-            {etcdError ?? t('settings.etcdImage.explain', { image: DEFAULT_ETCD_IMAGE })}
-          </span>
-        </div>
+        <TextField
+          id="etcd-image"
+          label={t('settings.etcdImage')}
+          value={etcdImage}
+          onChange={setEtcdImage}
+          error={etcdError}
+          note={t('settings.etcdImage.explain', { image: DEFAULT_ETCD_IMAGE })}
+          placeholder={DEFAULT_ETCD_IMAGE}
+          onBlur={commitEtcd}
+          onKeyDown={(e) => e.key === 'Enter' && commitEtcd()}
+          data-testid="etcd-image"
+          spellCheck={false}
+        />
       </section>
     </div>
   );

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { ProfileView } from '../../../src/contract/ipc-contract.ts';
 import { t } from '../../../src/contract/i18n.ts';
+import { TextField } from '../common/TextField.tsx';
 import { useApi } from '../hooks/api-context.ts';
 
 /** A new token for an existing cloud profile: revoked, or lost with a damaged secrets file. */
@@ -36,13 +37,7 @@ export function SetTokenForm({ profile, onSet, openAtStart = false }: { profile:
   return (
     <form className="set-token" onSubmit={(e) => void submit(e)} noValidate data-testid={`set-token-form-${profile.name}`}>
       {profile.hasToken ? null : <p className="callout callout-bad">{t('settings.noToken')}</p>}
-      <div className="field">
-        <label htmlFor={id}>{t('settings.setTokenLabel', { name: profile.name })}</label>
-        <input id={id} type="password" value={token} onChange={(e) => setToken(e.target.value)} autoComplete="off" aria-describedby={`${id}-msg`} aria-invalid={Boolean(error)} />
-        <span id={`${id}-msg`} className={error ? 'field-error' : 'muted small'} role={error ? 'alert' : undefined}>
-          {error ?? t('settings.setTokenHint')}
-        </span>
-      </div>
+      <TextField id={id} type="password" label={t('settings.setTokenLabel', { name: profile.name })} value={token} onChange={setToken} error={error} note={t('settings.setTokenHint')} announce autoComplete="off" />
       <div className="buttons">
         <button type="submit" className="primary" disabled={busy || token.trim() === ''}>
           {t('common.save')}

@@ -4,6 +4,7 @@ import { t } from '../../../src/contract/i18n.ts';
 import { useApi } from '../hooks/api-context.ts';
 import { fieldsOfRemoteError, issuesByField, type FieldErrors } from '../common/field-errors.ts';
 import { ModuleSelect } from '../common/ModuleSelect.tsx';
+import { TextField } from '../common/TextField.tsx';
 import { RecalledProfileNote } from '../settings/RecalledProfileNote.tsx';
 import { useRecalledProfile } from '../settings/use-recalled-profile.ts';
 
@@ -55,11 +56,6 @@ export function ControlPlaneStep({ onNext, onBack }: { onNext: () => void; onBac
       setBusy(false);
     }
   };
-  const msg = (key: string) => (
-    <span id={`cp-${key}-msg`} className="field-error" data-testid={`error-${key}`}>
-      {errors[key] ?? ''}
-    </span>
-  );
   return (
     <form onSubmit={(e) => void submit(e)} aria-labelledby="step-title" noValidate>
       <fieldset className="choices">
@@ -75,24 +71,9 @@ export function ControlPlaneStep({ onNext, onBack }: { onNext: () => void; onBac
       </fieldset>
       {kind === 'cloud' ? (
         <div className="fields">
-          <div className="field">
-            <label htmlFor="cp-name">{t('cp.name')}</label>
-            <input id="cp-name" value={name} onChange={(e) => setName(e.target.value)} aria-invalid={Boolean(errors.name)} aria-describedby="cp-name-msg" spellCheck={false} />
-            {msg('name')}
-          </div>
-          <div className="field">
-            <label htmlFor="cp-url">{t('cp.address')}</label>
-            <input id="cp-url" value={apiUrl} onChange={(e) => setApiUrl(e.target.value)} placeholder="https://api.example.com" aria-invalid={Boolean(errors.apiUrl)} aria-describedby="cp-apiUrl-msg" spellCheck={false} />
-            {msg('apiUrl')}
-          </div>
-          <div className="field">
-            <label htmlFor="cp-token">{t('cp.token')}</label>
-            <input id="cp-token" type="password" value={token} onChange={(e) => setToken(e.target.value)} autoComplete="off" aria-invalid={Boolean(errors.token)} aria-describedby="token-hint cp-token-msg" />
-            <span id="token-hint" className="hint">
-              {t('cp.tokenHint')}
-            </span>
-            {msg('token')}
-          </div>
+          <TextField id="cp-name" label={t('cp.name')} value={name} onChange={setName} error={errors.name} messageTestId="error-name" spellCheck={false} />
+          <TextField id="cp-url" label={t('cp.address')} value={apiUrl} onChange={setApiUrl} error={errors.apiUrl} messageId="cp-apiUrl-msg" messageTestId="error-apiUrl" placeholder="https://api.example.com" spellCheck={false} />
+          <TextField id="cp-token" type="password" label={t('cp.token')} value={token} onChange={setToken} error={errors.token} hint={t('cp.tokenHint')} messageTestId="error-token" autoComplete="off" />
           {recalled ? <RecalledProfileNote recalled={recalled} restore={restore} onRestore={setRestore} /> : null}
           <ModuleSelect id="cp-module" value={module} onChange={setModule} />
         </div>
