@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import { clockText } from '../common/format.ts';
-import { cssVar, useThemeKey } from './use-theme-key.ts';
+import { cssColor, useThemeKey } from './use-theme-key.ts';
 
 export interface ChartSeries {
   label: string;
@@ -32,8 +32,8 @@ export function TimeChart({ x, series, unit, summary, testId }: { x: number[]; s
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    const fg = cssVar('--muted');
-    const grid = cssVar('--border');
+    const fg = cssColor('--muted');
+    const grid = cssColor('--border');
     const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, font: '11px system-ui, sans-serif' };
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
@@ -48,7 +48,7 @@ export function TimeChart({ x, series, unit, summary, testId }: { x: number[]; s
       series: [
         { label: 'Time', value: (_u, v) => (v == null ? '—' : clockText(v * 1000)) },
         ...series.map((s) => {
-          const color = cssVar(s.colorVar);
+          const color = cssColor(s.colorVar);
           return {
             label: s.label,
             stroke: color,

@@ -21,7 +21,17 @@ export function useThemeKey(): string {
   return key;
 }
 
-/** A CSS custom property of the page, e.g. cssVar('--chart-1'). */
-export function cssVar(name: string): string {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+/**
+ * A colour token of the page as a canvas takes it, e.g. cssColor('--chart-1') → 'rgb(68, 147, 248)'.
+ * The token's own text may be light-dark(…, …), which only an element's style resolves (by its
+ * color-scheme), so it is read back through a probe's computed colour.
+ */
+export function cssColor(name: string): string {
+  const probe = document.createElement('span');
+  probe.hidden = true;
+  probe.style.color = `var(${name})`;
+  document.body.append(probe);
+  const color = getComputedStyle(probe).color;
+  probe.remove();
+  return color;
 }
