@@ -28,11 +28,16 @@ export interface Validity {
   notAfter: Date;
 }
 
-/** Certificates start a few minutes in the past, so a gateway whose clock runs a little behind accepts them. */
+/**
+ * Certificates start a few minutes in the past, so a gateway whose clock runs a little behind accepts them.
+ * Never by more than the lifetime: a client can only guess the backdate from notBefore and notAfter, and
+ * sets aside at most half the span (needsRenewal); a 1-minute certificate backdated 5 minutes was due for
+ * renewal from the moment it was issued, and was renewed (the gateway restarted) in a loop.
+ */
 const BACKDATE_MS = 5 * 60_000;
 
 export function validityFrom(now: Date, lifetimeMs: number): Validity {
-  return { notBefore: new Date(now.getTime() - BACKDATE_MS), notAfter: new Date(now.getTime() + lifetimeMs) };
+  return { notBefore: new Date(now.getTime() - Math.min(BACKDATE_MS, lifetimeMs)), notAfter: new Date(now.getTime() + lifetimeMs) };
 }
 
 export const INSTANCE_URI_PREFIX = 'urn:gateway-tray:instance:';
