@@ -7,6 +7,7 @@ import type { SafeStorageLike } from '../credentials/safe-storage-secret-store.t
 import { ProfileStore } from '../credentials/profile-store.ts';
 import type { SecretStore } from '../credentials/secret-store.ts';
 import { openLocalEngine } from '../engine/engine.ts';
+import { afterNextHeartbeat, HEARTBEAT_WAIT_MS } from '../gateway/after-next-heartbeat.ts';
 import { AutoRenewer } from '../gateway/auto-renew.ts';
 import { resolveEtcdImage } from '../gateway/etcd-image.ts';
 import { retireProfileCertificates } from '../gateway/retire-profile.ts';
@@ -242,6 +243,11 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
     // profile's gateways itself; two renewers of one gateway would each restart it.
     enabled: () => live?.profile.options.autoRenewCert === true && !(live.profile.kind === 'local' && hosted?.inProcess === false),
     renew: async () => {
+      // Restart right after a heartbeat, so that the renewal pauses heartbeats by the restart's length
+      // only, not by up to one more interval (the moment it fell due is anywhere in the cycle).
+      const l = await current();
+      const instanceId = readInstanceId(home, l.profile.name);
+      if (instanceId) await afterNextHeartbeat(l.session.context(), instanceId, HEARTBEAT_WAIT_MS).catch(() => undefined);
       await gateway.renew();
     },
     afterRenew: () => emit('statusChanged', now()),

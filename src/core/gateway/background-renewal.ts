@@ -1,15 +1,13 @@
 import { resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ProfileStore } from '../credentials/profile-store.ts';
 import { readTlsBundle } from '../credentials/tls-bundle.ts';
 import { inspectCertificate, renewalDueAt } from '../credentials/x509-inspect.ts';
+import { afterNextHeartbeat, HEARTBEAT_WAIT_MS } from './after-next-heartbeat.ts';
 import { messageOf } from './errors.ts';
 import { readInstanceId } from './instance-lookup.ts';
 import { controlPlaneDir } from './local-control-plane.ts';
 import { renewCertificate, type RenewResult } from './renew.ts';
-import { resolveCluster } from './resolve.ts';
 import { openSession } from './session.ts';
-import type { GatewayContext } from './types.ts';
 
 /*
  * Auto-renewal for gateways launched from the command line alone. The app renews its default profile
@@ -24,8 +22,6 @@ import type { GatewayContext } from './types.ts';
 
 const MINUTE = 60_000;
 const DEFAULT_LIFETIME_MS = 90 * 24 * 60 * MINUTE;
-/** A little over the agent's heartbeat interval (10 s). */
-const HEARTBEAT_WAIT_MS = 15_000;
 
 export interface BackgroundRenewalOptions {
   home: string;
@@ -79,24 +75,6 @@ function certificatesOf(home: string): Due[] {
     }
   }
   return found;
-}
-
-/**
- * Waits (bounded) until the gateway's next heartbeat reaches the control plane. A restart right after a
- * heartbeat leaves a gap of the restart's length; one just before the next is due adds most of an
- * interval to it. (The app's renewer gets this for free: its status changes when a heartbeat is seen.)
- */
-async function afterNextHeartbeat(ctx: GatewayContext, instanceId: string, maxMs: number): Promise<void> {
-  const { clusterId } = await resolveCluster(ctx, await ctx.client.me());
-  const lastSeen = async () => (await ctx.client.instance(clusterId, instanceId).catch(() => undefined))?.last_seen_time;
-  const first = await lastSeen();
-  if (!first) return;
-  const deadline = Date.now() + maxMs;
-  while (Date.now() < deadline) {
-    await sleep(250);
-    const at = await lastSeen();
-    if (at !== undefined && at !== first) return;
-  }
 }
 
 async function renewThroughSession(home: string, env: NodeJS.ProcessEnv, apiUrl: string, profile: string, log?: (line: string) => void): Promise<RenewResult> {
