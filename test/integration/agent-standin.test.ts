@@ -2,8 +2,10 @@
  * The open agent (assets/agent) inside the APISIX stand-in playing apisix-runtime, the runtime of the
  * official image (PROTOCOL §6), against a real etcd, the real local control plane and a real dockerd. The
  * container is laid out exactly as PROTOCOL §4 says (see standin-gateway.ts), on a Docker network of this
- * test's own. The heartbeat period is measured at the default 10 s, so this file takes about 90 s. The same
- * agent on plain OpenResty's API is agent-standin-openresty.test.ts.
+ * test's own. The heartbeat period is measured at the default 10 s, so most tests wait for heartbeats; the
+ * checks on a second gateway (kept-alive connection, resumption, a foreign CA) run beside the first
+ * gateway's from the start, so that their heartbeat waits overlap instead of adding up. The same agent on
+ * plain OpenResty's API is agent-standin-openresty.test.ts.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,6 +23,8 @@ const INTERVAL_MS = 10_000;
 let rig: AgentRig;
 let gw: StandinGateway;
 let firstSeen: RigInstance | undefined;
+/** The first heartbeat that tells the config centre's state (not null). */
+let firstKnown: RigInstance | undefined;
 
 /** Distinct last_seen_time values of the instance, as the control plane saw them (its clock). */
 const beats: number[] = [];
@@ -28,6 +32,104 @@ let sampling = true;
 let sampler: Promise<void> = Promise.resolve();
 
 const instance = () => rig.instance(gw);
+
+/** What the second gateway's checks saw; the tests that own them assert on it. */
+interface KeptGatewayChecks {
+  /** A route put through the management API: how long until it was served, what it answered, and applied_revision before and after. */
+  route: { servedAfterMs: number; body: string; revisionBefore: number; revisionAfter: number };
+  /** New connections over two heartbeats and a metrics upload. */
+  opened: number;
+  /** Connections opened after the counter dropped every one, and how many offered a TLS session. */
+  reconnects: number;
+  offeredResumption: number;
+}
+let keptChecks: Promise<KeptGatewayChecks>;
+/** A third gateway's status-file error once its running bundle is replaced by one from a foreign CA. */
+let foreignCaError: Promise<string>;
+
+/**
+ * A second gateway whose data-plane traffic crosses a TCP counter: during its start-up a route put
+ * through the management API (served within 2 s, applied_revision advances; on this gateway, so that the
+ * requests do not disturb the first one's API-call count); one connection kept between heartbeats, and
+ * a reconnect that offers the old TLS session once the counter drops it. Started once the first gateway
+ * has registered, so that its start cannot slow that registration (measured to 2 s); it runs while the
+ * first gateway's tests wait for heartbeats.
+ */
+async function checkKeptGateway(): Promise<KeptGatewayChecks> {
+  await waitFor(() => firstSeen, { timeoutMs: 15_000, what: 'the first gateway to register' });
+  const dpPort = Number(new URL(rig.h.cp.dataPlaneUrl).port);
+  const counter = await startTcpCounter(rig.bridge, { host: '127.0.0.1', port: dpPort });
+  try {
+    const kept = await rig.startGateway({
+      editConfig: (yaml) => yaml.replace(/(https:\/\/host\.docker\.internal:)\d+/, `$1${counter.port}`),
+      metricsWarmupS: 0,
+    });
+    const revisionBefore = (await waitFor(() => rig.instance(kept), { what: 'the second gateway to register' })).applied_revision ?? 0;
+    const putAt = Date.now();
+    await rig.putRoute('agent-test', { plugins: { 'proxy-rewrite': { uri: '/rewritten' } } });
+    const served = await waitFor(
+      async () => {
+        const res = await rig.get(kept, '/agent-test/x');
+        return res.status === 200 ? res : undefined;
+      },
+      { timeoutMs: 5000, intervalMs: 50, what: 'the route to be served on 9080' },
+    );
+    const servedAfterMs = Date.now() - putAt;
+    const advanced = await waitFor(
+      async () => {
+        const inst = await rig.instance(kept);
+        return (inst.applied_revision ?? 0) > revisionBefore ? inst : undefined;
+      },
+      { timeoutMs: INTERVAL_MS + 5000, what: 'applied_revision to advance' },
+    );
+    const route = { servedAfterMs, body: served.body, revisionBefore, revisionAfter: advanced.applied_revision ?? 0 };
+    // Start-up is over once the first metrics upload (15 s in) has arrived; then two heartbeats go by.
+    await waitFor(async () => (await rig.instance(kept)).metrics, { timeoutMs: 25_000, intervalMs: 250, what: 'the first metrics upload' });
+    const before = counter.connections.length;
+    const seen = (await rig.instance(kept)).last_seen_time;
+    await waitFor(
+      async () => {
+        const a = await rig.instance(kept);
+        return a.last_seen_time !== seen && Date.parse(a.last_seen_time) - Date.parse(seen) >= 2 * INTERVAL_MS - 1000;
+      },
+      { timeoutMs: 3 * INTERVAL_MS, intervalMs: 200, what: 'two more heartbeats' },
+    );
+    const opened = counter.connections.length - before;
+    // A control plane that drops every connection gets a new one, which offers the old TLS session.
+    const dropped = counter.connections.length;
+    counter.dropAll();
+    const after = Date.parse((await rig.instance(kept)).last_seen_time);
+    await waitFor(async () => Date.parse((await rig.instance(kept)).last_seen_time) > after, {
+      timeoutMs: INTERVAL_MS + 5000,
+      what: 'a heartbeat on a new connection',
+    });
+    const fresh = counter.connections.slice(dropped);
+    return { route, opened, reconnects: fresh.length, offeredResumption: fresh.filter((c) => offersResumption(c.firstBytes)).length };
+  } finally {
+    await counter.close();
+  }
+}
+
+/** A third gateway, registered, then given a bundle from a foreign CA: its next heartbeat fails with a TLS error. */
+async function checkForeignCa(): Promise<string> {
+  await waitFor(() => firstSeen, { timeoutMs: 15_000, what: 'the first gateway to register' });
+  const third = await rig.startGateway();
+  try {
+    await waitFor(() => rig.instance(third), { what: 'the third gateway to register' });
+    const pki = testPki();
+    await third.putBundle({ certificate: pki.foreignLeaf.pem, private_key: pki.foreignLeaf.keyPem, ca_certificate: rig.h.caPem });
+    const failing = await waitFor(
+      async () => {
+        const s = await third.readStatus();
+        return s.consecutive_failures >= 1 && /TLS/.test(s.last_error ?? '') ? s : undefined;
+      },
+      { timeoutMs: INTERVAL_MS + 10_000, what: 'the status file to show a TLS error' },
+    );
+    return failing.last_error ?? '';
+  } finally {
+    await third.remove();
+  }
+}
 
 before(async () => {
   rig = await startAgentRig('agent');
@@ -38,6 +140,7 @@ before(async () => {
       try {
         const inst = await instance();
         firstSeen ??= inst;
+        if (inst.etcd_reachable !== null) firstKnown ??= inst;
         const seen = Date.parse(inst.last_seen_time);
         if (beats.at(-1) !== seen) beats.push(seen);
       } catch {
@@ -46,10 +149,16 @@ before(async () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   })();
+  keptChecks = checkKeptGateway();
+  foreignCaError = checkForeignCa();
+  // Awaited by the tests that assert on them; a failure before then is theirs to report, not an unhandled rejection.
+  keptChecks.catch(() => undefined);
+  foreignCaError.catch(() => undefined);
 });
 
 after(async () => {
   sampling = false;
+  await Promise.all([keptChecks?.catch(() => undefined), foreignCaError?.catch(() => undefined)]);
   await sampler;
   await rig?.cleanup();
 });
@@ -75,21 +184,6 @@ describe('the agent in the APISIX stand-in (apisix-runtime)', () => {
     await waitFor(async () => /gateway-tray agent: started in the privileged agent/.test(await gw.logs()), {
       what: 'the agent to say where it runs',
     });
-  });
-
-  test('first tells the config centre as unknown while APISIX\'s Prometheus answers 500, then as it is', { timeout: 30_000 }, async () => {
-    const first = await waitFor(() => firstSeen, { timeoutMs: 10_000, what: 'the first heartbeat' });
-    // The stand-in's Prometheus answers 500 for its first 3 s, as APISIX 3.13's does: no false `false`.
-    assert.equal(first.etcd_reachable, null);
-    assert.equal(first.status, 'Healthy');
-    const known = await waitFor(
-      async () => {
-        const inst = await instance();
-        return inst.etcd_reachable !== null ? inst : undefined;
-      },
-      { timeoutMs: INTERVAL_MS + 5000, what: 'a heartbeat that knows the config centre' },
-    );
-    assert.equal(known.etcd_reachable, true);
   });
 
   test('reports exactly the API calls served on a route, once, and no request that matched none', { timeout: 60_000 }, async () => {
@@ -121,29 +215,22 @@ describe('the agent in the APISIX stand-in (apisix-runtime)', () => {
     assert.equal(next.api_calls, before + sent, 'the next heartbeat counts nothing twice');
   });
 
-  test('serves a route put through the management API within 2 s, and applied_revision advances', { timeout: 30_000 }, async (t) => {
-    const revisionBefore = (await instance()).applied_revision ?? 0;
-    const putAt = Date.now();
-    await rig.putRoute('agent-test', { plugins: { 'proxy-rewrite': { uri: '/rewritten' } } });
-    const served = await waitFor(
-      async () => {
-        const res = await rig.get(gw, '/agent-test/x');
-        return res.status === 200 ? res : undefined;
-      },
-      { timeoutMs: 5000, intervalMs: 50, what: 'the route to be served on 9080' },
-    );
-    const took = Date.now() - putAt;
-    t.diagnostic(`route served ${took} ms after the PUT`);
-    assert.ok(took <= 2000, `served ${took} ms after the PUT`);
-    assert.equal(served.body, `${rig.token} /rewritten`);
-    const advanced = await waitFor(
-      async () => {
-        const inst = await instance();
-        return (inst.applied_revision ?? 0) > revisionBefore ? inst : undefined;
-      },
-      { timeoutMs: INTERVAL_MS + 5000, what: 'applied_revision to advance' },
-    );
-    assert.ok((advanced.applied_revision ?? 0) > revisionBefore);
+  test('first tells the config centre as unknown while APISIX\'s Prometheus answers 500, then as it is', { timeout: 30_000 }, async () => {
+    const first = await waitFor(() => firstSeen, { timeoutMs: 10_000, what: 'the first heartbeat' });
+    // The stand-in's Prometheus answers 500 for its first 3 s, as APISIX 3.13's does: no false `false`.
+    assert.equal(first.etcd_reachable, null);
+    assert.equal(first.status, 'Healthy');
+    // The sampler has watched every heartbeat since the start (the API-call test ran meanwhile).
+    const known = await waitFor(() => firstKnown, { timeoutMs: INTERVAL_MS + 5000, what: 'a heartbeat that knows the config centre' });
+    assert.equal(known.etcd_reachable, true);
+  });
+
+  test('serves a route put through the management API within 2 s, and applied_revision advances', { timeout: 60_000 }, async (t) => {
+    const { route } = await keptChecks;
+    t.diagnostic(`route served ${route.servedAfterMs} ms after the PUT`);
+    assert.ok(route.servedAfterMs <= 2000, `served ${route.servedAfterMs} ms after the PUT`);
+    assert.equal(route.body, `${rig.token} /rewritten`);
+    assert.ok(route.revisionAfter > route.revisionBefore);
   });
 
   test('uploads metrics that the control plane reads', { timeout: 40_000 }, async () => {
@@ -167,43 +254,19 @@ describe('the agent in the APISIX stand-in (apisix-runtime)', () => {
     }
   });
 
-  test('keeps one connection between heartbeats, and offers to resume the TLS session on a new one', { timeout: 60_000 }, async (t) => {
-    const dpPort = Number(new URL(rig.h.cp.dataPlaneUrl).port);
-    const counter = await startTcpCounter(rig.bridge, { host: '127.0.0.1', port: dpPort });
-    try {
-      const kept = await rig.startGateway({
-        editConfig: (yaml) => yaml.replace(/(https:\/\/host\.docker\.internal:)\d+/, `$1${counter.port}`),
-        metricsWarmupS: 0,
-      });
-      // Start-up is over once the first metrics upload (15 s in) has arrived; then two heartbeats go by.
-      await waitFor(async () => (await rig.instance(kept)).metrics, { timeoutMs: 25_000, intervalMs: 250, what: 'the first metrics upload' });
-      const before = counter.connections.length;
-      const seen = (await rig.instance(kept)).last_seen_time;
-      await waitFor(
-        async () => {
-          const a = await rig.instance(kept);
-          return a.last_seen_time !== seen && Date.parse(a.last_seen_time) - Date.parse(seen) >= 2 * INTERVAL_MS - 1000;
-        },
-        { timeoutMs: 3 * INTERVAL_MS, intervalMs: 200, what: 'two more heartbeats' },
-      );
-      const opened = counter.connections.length - before;
-      t.diagnostic(`${opened} new connections over two heartbeats and a metrics upload`);
-      assert.ok(opened <= 1, `${opened} new connections over two heartbeats: the agent does not keep its connection`);
-      // A control plane that drops every connection gets a new one, which offers the old TLS session.
-      const dropped = counter.connections.length;
-      counter.dropAll();
-      const after = Date.parse((await rig.instance(kept)).last_seen_time);
-      await waitFor(async () => Date.parse((await rig.instance(kept)).last_seen_time) > after, {
-        timeoutMs: INTERVAL_MS + 5000,
-        what: 'a heartbeat on a new connection',
-      });
-      const fresh = counter.connections.slice(dropped);
-      assert.ok(fresh.length >= 1);
-      t.diagnostic(`${fresh.filter((c) => offersResumption(c.firstBytes)).length} of ${fresh.length} new connections offered a session`);
-      assert.ok(fresh.some((c) => offersResumption(c.firstBytes)), 'no reconnect offered to resume the TLS session');
-    } finally {
-      await counter.close();
-    }
+  test('keeps one connection between heartbeats, and offers to resume the TLS session on a new one', { timeout: 120_000 }, async (t) => {
+    const kept = await keptChecks;
+    t.diagnostic(`${kept.opened} new connections over two heartbeats and a metrics upload`);
+    assert.ok(kept.opened <= 1, `${kept.opened} new connections over two heartbeats: the agent does not keep its connection`);
+    assert.ok(kept.reconnects >= 1);
+    t.diagnostic(`${kept.offeredResumption} of ${kept.reconnects} new connections offered a session`);
+    assert.ok(kept.offeredResumption >= 1, 'no reconnect offered to resume the TLS session');
+  });
+
+  test('shows a TLS error that names the runtime\'s handshake when its certificate comes from a foreign CA', { timeout: 60_000 }, async (t) => {
+    const error = await foreignCaError;
+    t.diagnostic(`with a foreign certificate: ${error}`);
+    assert.match(error, /TLS/);
   });
 
   test('shows failures with the error while the control plane is down, and beats within 2 s of its return', { timeout: 60_000 }, async (t) => {
@@ -231,20 +294,6 @@ describe('the agent in the APISIX stand-in (apisix-runtime)', () => {
     t.diagnostic(`first heartbeat ${took} ms after the control plane came back`);
     assert.ok(took <= 2000, `the first heartbeat succeeded ${took} ms after the control plane came back`);
     assert.equal(recovered.last_error, null);
-  });
-
-  test('shows a TLS error that names the runtime\'s handshake when its certificate comes from a foreign CA', { timeout: 40_000 }, async (t) => {
-    const pki = testPki();
-    await gw.putBundle({ certificate: pki.foreignLeaf.pem, private_key: pki.foreignLeaf.keyPem, ca_certificate: rig.h.caPem });
-    const failing = await waitFor(
-      async () => {
-        const s = await gw.readStatus();
-        return s.consecutive_failures >= 1 && /TLS/.test(s.last_error ?? '') ? s : undefined;
-      },
-      { timeoutMs: INTERVAL_MS + 10_000, what: 'the status file to show a TLS error' },
-    );
-    t.diagnostic(`with a foreign certificate: ${failing.last_error}`);
-    assert.match(failing.last_error ?? '', /TLS/);
   });
 });
 
