@@ -5,6 +5,7 @@ import { t } from '../../../src/contract/i18n.ts';
 import { EmptyState } from '../common/EmptyState.tsx';
 import { useApi } from '../hooks/api-context.ts';
 import { useLive } from '../hooks/use-live.ts';
+import { tokenMissing } from '../view/token-missing.ts';
 import { CertificateLife } from './CertificateLife.tsx';
 import { HeartbeatChart, RequestsChart, StatusCodesChart } from './Charts.tsx';
 import { Details } from './Details.tsx';
@@ -16,14 +17,16 @@ export function Dashboard({ snapshot, onShowLogs, onAddRoute, onNavigate }: { sn
   const calls = useLive(useCallback(() => api.apiCallsSeries(), [api]), ['metricsChanged']);
   const s = snapshot.status;
   const stopped = s.state === 'stopped' || !s.containerId;
+  // While a launch runs the state card shows it: "The gateway is stopped" beside it would contradict it.
+  const launching = Boolean(snapshot.launching);
   const noTraffic = (calls.data ?? []).every((p) => p.calls === 0);
   return (
     <div className="dashboard">
       <StateCard snapshot={snapshot} onShowLogs={onShowLogs} onNavigate={onNavigate} />
-      {stopped ? (
+      {stopped && launching ? null : stopped ? (
         <section className="card span-2" aria-label={t('dash.stoppedTitle')}>
           <EmptyState icon={Play} title={t('dash.stoppedTitle')}>
-            {t('dash.stoppedBody')}
+            {tokenMissing(snapshot) ? t('dash.stoppedNoTokenBody') : t('dash.stoppedBody')}
           </EmptyState>
         </section>
       ) : (

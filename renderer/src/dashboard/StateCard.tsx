@@ -1,5 +1,5 @@
 import { FileText, KeyRound, Play, RefreshCw, RotateCcw, Square } from 'lucide-react';
-import { useCallback } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { StatusSnapshot } from '../../../src/contract/ipc-contract.ts';
 import type { StatusAction } from '../../../src/core/status/gateway-status.ts';
 import { t } from '../../../src/contract/i18n.ts';
@@ -11,10 +11,15 @@ import { useApi } from '../hooks/api-context.ts';
 import { useLive } from '../hooks/use-live.ts';
 import { useAction } from '../hooks/use-action.ts';
 import { STATE_ICONS } from '../layout/StatePill.tsx';
+import { useCancelLaunch } from '../launch/use-cancel-launch.ts';
+import { useLaunchProgress } from '../launch/use-launch-progress.ts';
+import { isCancellation } from '../view/cancel-outcome.ts';
 import { confirmationOf } from '../view/confirmations.ts';
 import { reasonHelp, type FixKind } from '../view/reason-help.ts';
 import { offeredActions } from '../view/state-actions.ts';
 import { stateView } from '../view/state-view.ts';
+import { tokenMissing } from '../view/token-missing.ts';
+import { LaunchPanel } from './LaunchPanel.tsx';
 
 const ACTION_ICONS: Record<StatusAction, typeof Play> = { launch: Play, stop: Square, restart: RotateCcw, 'renew-cert': KeyRound, 'show-logs': FileText, 'start-docker': RefreshCw, retry: RefreshCw };
 
@@ -24,7 +29,8 @@ const ACTION_OF_FIX: Partial<Record<FixKind, StatusAction>> = { 'renew-cert': 'r
 
 /**
  * The overall state, what it means, its reasons (each with its own message and the button that fixes
- * it), and buttons for what can be done about it.
+ * it), and buttons for what can be done about it. While a launch runs (from here or the tray), its
+ * stages and a Cancel take the buttons' place.
  */
 export function StateCard({ snapshot, onShowLogs, onNavigate }: { snapshot: StatusSnapshot; onShowLogs: () => void; onNavigate: (fix: NavigateFix) => void }) {
   const api = useApi();
@@ -34,9 +40,23 @@ export function StateCard({ snapshot, onShowLogs, onNavigate }: { snapshot: Stat
   const view = stateView(s.state);
   const Icon = STATE_ICONS[view.icon];
   const confirm = useConfirm<StatusAction>();
+  const progress = useLaunchProgress();
+  const cancel = useCancelLaunch();
+  // Our own launch, from the click on: the snapshot says so only once its first stage is reported.
+  const [launchingHere, setLaunchingHere] = useState(false);
+  const launch = async () => {
+    progress.reset();
+    cancel.forget();
+    setLaunchingHere(true);
+    try {
+      await api.launch();
+    } finally {
+      setLaunchingHere(false);
+    }
+  };
   const act = useAction(async (a: StatusAction) => {
     try {
-      if (a === 'launch') await api.launch();
+      if (a === 'launch') await launch();
       else if (a === 'stop') await api.stop();
       else if (a === 'restart') await api.restart();
       else if (a === 'renew-cert') await api.renewCertificate();
@@ -44,10 +64,24 @@ export function StateCard({ snapshot, onShowLogs, onNavigate }: { snapshot: Stat
       else await api.refreshStatus();
       toast({ tone: 'ok', text: t(`action.done.${a}`) });
     } catch (e) {
+      // A cancelled launch is told by the cancel, once the core has rolled it back.
+      if (a === 'launch' && cancel.asked.current) return;
       toast({ tone: 'bad', text: t('action.failed', { action: t(`action.${a}`), message: e instanceof Error ? e.message : String(e) }) });
     }
   });
-  const actions = offeredActions(s);
+  const noToken = tokenMissing(snapshot);
+  // With no token a launch can only fail: setting the token is the way on, Launch comes back after.
+  const actions = offeredActions(s).filter((a) => !(noToken && a === 'launch'));
+  const launching = Boolean(snapshot.launching) || launchingHere;
+  // A launch that ended leaves nothing to show: the next one (from here or the tray) starts clean.
+  const { reset } = progress;
+  useEffect(() => {
+    if (!launching) reset();
+  }, [launching, reset]);
+  // The events' latest stage when this window saw one, else the snapshot's (a window opened mid-launch).
+  const latest = launching ? (progress.latest ?? snapshot.launching) : undefined;
+  // While the launch panel shows the stages, the status's "launching" reason (a bare stage id) says nothing more.
+  const reasons = launching ? s.reasons.filter((r) => r.code !== 'launching') : s.reasons;
   // Stop, Restart and a renewal that restarts the gateway interrupt what it serves: asked first.
   const run = (a: StatusAction) => (confirmationOf(a, s) ? confirm.ask(a) : void act.run(a));
   const asked = confirm.pending ? confirmationOf(confirm.pending, s) : undefined;
@@ -59,7 +93,9 @@ export function StateCard({ snapshot, onShowLogs, onNavigate }: { snapshot: Stat
   const kind = snapshot.profile.kind;
   // A failed launch leaves the state as it was (often Stopped): its reason is shown until the next launch.
   const failed = snapshot.lastLaunchError;
-  const failedHelp = failed && !snapshot.launching && s.state !== 'healthy' ? reasonHelp(failed.reason, kind) : undefined;
+  // A cancelled launch is not a failure to explain: the card is simply back where it was.
+  const failedHelp = failed && !launching && s.state !== 'healthy' && !isCancellation(failed) ? reasonHelp(failed.reason, kind) : undefined;
+  const tokenHelp = noToken ? reasonHelp('token-missing', kind) : undefined;
   return (
     <section className={`card state-card tone-${view.tone}`} aria-labelledby="state-h">
       <div className="state-head">
@@ -73,15 +109,16 @@ export function StateCard({ snapshot, onShowLogs, onNavigate }: { snapshot: Stat
               {t(view.label)}
             </strong>
           </p>
-          <p className="muted">{snapshot.launching ? snapshot.launching.message : t(view.hint)}</p>
+          <p className="muted">{latest ? latest.message : t(view.hint)}</p>
         </div>
       </div>
-      {failedHelp && failed ? (
+      {tokenHelp ? <ReasonCallout reason="token-missing" help={tokenHelp} {...(info.data ? { platform: info.data.platform } : {})} busy={act.busy} onFix={fix} /> : null}
+      {failedHelp && failed && !tokenHelp ? (
         <ReasonCallout reason={failed.reason!} help={failedHelp} detail={failed.message} heading={t('launch.lastFailed')} {...(info.data ? { platform: info.data.platform } : {})} busy={act.busy} onFix={fix} />
       ) : null}
-      {s.reasons.length ? (
+      {reasons.length ? (
         <ul className="reasons">
-          {s.reasons.map((r) => {
+          {reasons.map((r) => {
             const help = reasonHelp(r.reason, kind);
             return (
               <li key={r.code} data-code={r.code} className={help ? 'with-help' : undefined}>
@@ -91,18 +128,22 @@ export function StateCard({ snapshot, onShowLogs, onNavigate }: { snapshot: Stat
           })}
         </ul>
       ) : null}
-      <div className="buttons" role="group" aria-label={t('dash.actions')}>
-        {actions.map((a) => {
-          const A = ACTION_ICONS[a];
-          return (
-            <button key={a} type="button" className={a === 'launch' ? 'primary' : undefined} onClick={() => run(a)} disabled={act.busy || Boolean(snapshot.launching)}>
-              <A aria-hidden="true" size={16} />
-              {t(`action.${a}`)}
-            </button>
-          );
-        })}
-      </div>
-      {act.busy ? (
+      {launching ? (
+        <LaunchPanel stages={info.data?.stages ?? []} latest={latest} progress={progress} cancel={cancel} />
+      ) : (
+        <div className="buttons" role="group" aria-label={t('dash.actions')}>
+          {actions.map((a) => {
+            const A = ACTION_ICONS[a];
+            return (
+              <button key={a} type="button" className={a === 'launch' ? 'primary' : undefined} onClick={() => run(a)} disabled={act.busy}>
+                <A aria-hidden="true" size={16} />
+                {t(`action.${a}`)}
+              </button>
+            );
+          })}
+        </div>
+      )}
+      {act.busy && !launching ? (
         <p role="status" className="muted">
           {t('common.working')}
         </p>

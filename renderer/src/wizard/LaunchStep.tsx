@@ -1,14 +1,16 @@
 import { ArrowLeft, Play } from 'lucide-react';
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { LaunchOutcome, LaunchProgressEvent, PortReportView, PortRoleName, ProfileView } from '../../../src/contract/ipc-contract.ts';
+import { useCallback, useState } from 'react';
+import type { LaunchOutcome, PortReportView, PortRoleName, ProfileView } from '../../../src/contract/ipc-contract.ts';
 import { t } from '../../../src/contract/i18n.ts';
 import { durationText } from '../common/format.ts';
 import { PORT_KEYS, portReportMessage } from '../common/port-fields.ts';
 import { useApi } from '../hooks/api-context.ts';
 import { useLive } from '../hooks/use-live.ts';
 import { useNow } from '../hooks/use-now.ts';
-import { LaunchStages, stageName, type StageState, type StageTiming } from './LaunchStages.tsx';
-import { PullRate } from './pull-rate.ts';
+import { CancelLaunchButton } from '../launch/CancelLaunchButton.tsx';
+import { useCancelLaunch } from '../launch/use-cancel-launch.ts';
+import { useLaunchProgress } from '../launch/use-launch-progress.ts';
+import { LaunchStages, stageName } from './LaunchStages.tsx';
 import { ReasonCallout } from '../common/ReasonCallout.tsx';
 import { reasonHelp, type FixKind } from '../view/reason-help.ts';
 import { SetTokenForm } from '../settings/SetTokenForm.tsx';
@@ -28,14 +30,9 @@ type BusyPorts = Array<{ role: PortRoleName; message: string }>;
 export function LaunchStep({ onNext, onBack, onPorts, kind = 'local' }: { onNext: () => void; onBack: () => void; onPorts: () => void; kind?: 'local' | 'cloud' }) {
   const api = useApi();
   const info = useLive(useCallback(() => api.getInfo(), [api]), []);
-  const [states, setStates] = useState<Record<string, StageState>>({});
-  const [timings, setTimings] = useState<Record<string, StageTiming>>({});
-  const [pull, setPull] = useState<LaunchProgressEvent['pull']>();
-  const [pullRate, setPullRate] = useState<number>();
-  const [download, setDownload] = useState<LaunchProgressEvent['download']>();
-  // The stage being run, read when a launch fails (a ref: the failure arrives in an older closure).
-  const current = useRef<string>(undefined);
-  const rate = useRef(new PullRate());
+  const progress = useLaunchProgress();
+  const { states, timings, pull, pullRate, download } = progress;
+  const cancel = useCancelLaunch();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ stage: string; message: string; reason?: string }>();
   const [busyPorts, setBusyPorts] = useState<BusyPorts>([]);
@@ -43,30 +40,6 @@ export function LaunchStep({ onNext, onBack, onPorts, kind = 'local' }: { onNext
   // The profile whose token is being set, after a launch refused for it.
   const [tokenFor, setTokenFor] = useState<ProfileView>();
   const now = useNow(busy ? 200 : 1000);
-
-  useEffect(
-    () =>
-      api.on('launchProgress', (p) => {
-        const at = Date.now();
-        current.current = p.stage;
-        setStates((s) => ({ ...s, [p.stage]: p.status }));
-        setTimings((tm) => {
-          const was = tm[p.stage] ?? {};
-          const startedAt = was.startedAt ?? at;
-          return { ...tm, [p.stage]: p.status === 'done' || p.status === 'skipped' ? { startedAt, endedAt: at } : { startedAt } };
-        });
-        // The pull's clock starts with the image stage: a fast pull may send a single progress event.
-        if (p.stage === 'image' && p.status === 'start') rate.current.add(at, 0);
-        if (p.pull) {
-          rate.current.add(at, p.pull.currentBytes);
-          setPull(p.pull);
-          // While it runs, the recent speed; once done, the whole pull's.
-          setPullRate(p.pull.percent >= 100 ? rate.current.average() : rate.current.perSecond());
-        }
-        if (p.download) setDownload(p.download);
-      }),
-    [api],
-  );
 
   const findBusyPorts = async () => {
     try {
@@ -84,26 +57,20 @@ export function LaunchStep({ onNext, onBack, onPorts, kind = 'local' }: { onNext
     setError(undefined);
     setTokenFor(undefined);
     setBusyPorts([]);
-    setStates({});
-    setTimings({});
-    setPull(undefined);
-    setPullRate(undefined);
-    setDownload(undefined);
-    rate.current.reset();
-    current.current = undefined;
+    progress.reset();
+    cancel.forget();
     try {
       setOutcome(await api.launch());
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
       // The core names the stage that failed (the error's code); else the one that was running.
-      const stage = (err as { code?: string }).code ?? current.current ?? '';
-      const reason = (err as { reason?: unknown }).reason;
+      const stage = (err as { code?: string }).code ?? progress.current.current ?? '';
+      // Cancelled here and rolled back cleanly: said as a cancellation (with Launch again), not a
+      // failure, whatever the stage's message carries; the cancel's toast says how it ended.
+      const cancelled = cancel.asked.current && !/Rolling back also failed/.test(err.message);
+      const reason = cancelled ? 'cancelled' : (err as { reason?: unknown }).reason;
       setError({ stage, message: err.message, ...(typeof reason === 'string' ? { reason } : {}) });
-      if (stage) {
-        const at = Date.now();
-        setStates((s) => ({ ...s, [stage]: 'failed' }));
-        setTimings((tm) => ({ ...tm, [stage]: { ...tm[stage], endedAt: at } }));
-      }
+      if (stage) progress.fail(stage);
       if (stage === 'preflight' && /port/i.test(err.message)) await findBusyPorts();
     } finally {
       setBusy(false);
@@ -133,7 +100,7 @@ export function LaunchStep({ onNext, onBack, onPorts, kind = 'local' }: { onNext
       {error ? (
         <div className="callout callout-bad" role="alert" data-testid="launch-error">
           <div>
-            <p>{t('launch.failed', { stage: failedStage, message: error.message })}</p>
+            {error.reason === 'cancelled' ? null : <p>{t('launch.failed', { stage: failedStage, message: error.message })}</p>}
             {help && error.reason && WIZARD_FIXES.has(help.fix) ? <ReasonCallout reason={error.reason} help={help} {...(info.data ? { platform: info.data.platform } : {})} onFix={fix} /> : null}
             {tokenFor ? <SetTokenForm profile={tokenFor} openAtStart onSet={() => void launch()} /> : null}
             {busyPorts.length > 0 ? (
@@ -164,10 +131,8 @@ export function LaunchStep({ onNext, onBack, onPorts, kind = 'local' }: { onNext
             {t('common.next')}
           </button>
         ) : busy ? (
-          // Cancelling rolls back what the launch made so far; the launch's own failure then says so.
-          <button type="button" onClick={() => void api.cancelLaunch().catch(() => undefined)} data-testid="launch-cancel">
-            {t('launch.cancel')}
-          </button>
+          // Cancelling rolls back what the launch made so far; its toast says how that went.
+          <CancelLaunchButton cancel={cancel} />
         ) : (
           <button type="button" className="primary" onClick={() => void launch()}>
             <Play aria-hidden="true" size={16} />

@@ -3,6 +3,7 @@ export const dashboardMessages = {
   'dash.statusCodes': 'Status codes over time',
   'dash.stoppedTitle': 'The gateway is stopped',
   'dash.stoppedBody': 'Launch it to see its heartbeats, requests and certificate here.',
+  'dash.stoppedNoTokenBody': 'Set this profile’s token first (above); then launch it to see its heartbeats, requests and certificate here.',
   'dash.noTraffic': 'No requests yet',
   'dash.noTrafficBody': 'Add a route, then send a request to {url}.',
   'dash.addRoute': 'Add a route',
