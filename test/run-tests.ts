@@ -1,15 +1,19 @@
 /**
- * Runs the test files with node's test runner, group by group: unit tests concurrently (they share
- * nothing), then integration tests two files at a time (each makes its own containers, homes and
- * ports on the one Docker daemon), except the files of SERIAL, which run alone; then the end-to-end
- * test. Each file runs in its own `run()` so that its duration is measured, not guessed. A line per file
+ * Runs the test files with node's test runner, group by group: unit tests concurrently, in one
+ * long-lived shard process per core that runs one file after another, so node, tsx and the src graph
+ * load once per shard rather than once per file (test/runner/shard-pool.ts; a file that leaves state
+ * behind for the next is failed by name, test/runner/leftovers.ts); then integration tests two files
+ * at a time (each makes its own containers, homes and ports on the one Docker daemon), except the
+ * files of SERIAL, which run alone; then the end-to-end test. An integration or end-to-end file runs in
+ * its own `run()`; each file's duration is measured, not guessed. A line per file
  * as it finishes, with its diagnostics; the full TAP of a file that failed; then each file's duration,
  * slowest first, the total, and one closing line `N passed, N failed, N skipped` for the whole run.
  *
  *   node --import tsx test/run-tests.ts [unit|integration|e2e ...] [--only=<substring>] [--jobs=N]
  *
  * --jobs (or GATEWAY_TRAY_TEST_JOBS) sets how many integration files run at once; 1 is the old
- * one-at-a-time run.
+ * one-at-a-time run. GATEWAY_TRAY_UNIT_SHARDS sets the number of unit shards (default: one per core,
+ * at least 2); GATEWAY_TRAY_UNIT_FILE_TIMEOUT_MS the bound on one unit file.
  */
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -17,6 +21,8 @@ import { join, relative, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { run } from 'node:test';
 import { tap } from 'node:test/reporters';
+import { runInShards, type ShardFileResult } from './runner/shard-pool.ts';
+import type { TestEvent } from './runner/shard-wire.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 /**
@@ -26,6 +32,19 @@ const ROOT = resolve(import.meta.dirname, '..');
  * own `timeout`.
  */
 const PER_FILE_TIMEOUT_MS = 600_000;
+/**
+ * The bound on one unit file in a shard, where a hang is cut short by killing the shard (a new one
+ * takes the rest). The slowest unit file takes about 15 s at load 7 on 2 cores.
+ */
+const UNIT_FILE_TIMEOUT_MS = Number(process.env.GATEWAY_TRAY_UNIT_FILE_TIMEOUT_MS) || 120_000;
+
+/**
+ * Unit files that need a process of their own, and why; the others share a shard process with other
+ * unit files (test/runner/unit-shard.ts), so one must not leave behind what another trips on:
+ * changed process.env, cwd or globals, process.on handlers, timers, open handles, module-level state.
+ * A name here that no longer exists fails the run.
+ */
+const UNIT_OWN_PROCESS: Record<string, string> = {};
 
 /**
  * Integration files that run with no other file beside them, and why. Everything else may share the
@@ -84,15 +103,11 @@ function jobs(args: string[]): number {
 }
 
 const GROUPS: Group[] = [
-  { name: 'unit', dir: 'test/unit', concurrency: Math.max(2, availableParallelism()) },
+  // Shards for unit files: one per core (GATEWAY_TRAY_UNIT_SHARDS to try another number).
+  { name: 'unit', dir: 'test/unit', concurrency: Number(process.env.GATEWAY_TRAY_UNIT_SHARDS) || Math.max(2, availableParallelism()) },
   { name: 'integration', dir: 'test/integration', concurrency: jobs(process.argv.slice(2)) },
   { name: 'e2e', dir: 'test/e2e', concurrency: 1 },
 ];
-
-interface TestEvent {
-  type: string;
-  data: { name?: string; nesting?: number; skip?: unknown; todo?: unknown; message?: string };
-}
 
 interface FileResult {
   file: string;
@@ -120,10 +135,22 @@ function count(events: TestEvent[]): Pick<FileResult, 'passed' | 'failed' | 'ski
   return out;
 }
 
-async function printTap(events: TestEvent[]): Promise<void> {
+async function renderTap(events: TestEvent[]): Promise<string> {
   // The reporter takes any async iterable of the runner's events; these are the ones run() gave.
   const source = Readable.from(events) as unknown as Parameters<typeof tap>[0];
-  for await (const line of tap(source)) process.stdout.write(line);
+  let text = '';
+  for await (const line of tap(source)) text += line;
+  return text;
+}
+
+/** The line of a finished file, its diagnostics, and the full TAP when it failed, written at once. */
+async function report(result: FileResult, events: TestEvent[], tapEvents: TestEvent[], extra: string[] = []): Promise<void> {
+  const mark = result.failed > 0 ? 'not ok' : 'ok';
+  const lines = [`${mark} ${relative(ROOT, result.file)} (${(result.ms / 1000).toFixed(1)} s: ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped)`];
+  for (const e of events) if (e.type === 'test:diagnostic' && (e.data.nesting ?? 0) > 0) lines.push(`#   ${e.data.message ?? ''}`);
+  let text = `${lines.join('\n')}\n`;
+  if (result.failed > 0 || result.passed === 0) text += (await renderTap(tapEvents)) + extra.join('');
+  process.stdout.write(text);
 }
 
 async function runFile(file: string, group: Group): Promise<FileResult> {
@@ -131,13 +158,41 @@ async function runFile(file: string, group: Group): Promise<FileResult> {
   const events: TestEvent[] = [];
   for await (const event of run({ files: [file], timeout: PER_FILE_TIMEOUT_MS }) as AsyncIterable<TestEvent>) events.push(event);
   const result = { file, group: group.name, ms: Date.now() - started, ...count(events) };
-  const name = relative(ROOT, file);
-  const mark = result.failed > 0 ? 'not ok' : 'ok';
-  const lines = [`${mark} ${name} (${(result.ms / 1000).toFixed(1)} s: ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped)`];
-  for (const e of events) if (e.type === 'test:diagnostic' && (e.data.nesting ?? 0) > 0) lines.push(`#   ${e.data.message ?? ''}`);
-  process.stdout.write(`${lines.join('\n')}\n`);
-  if (result.failed > 0 || result.passed === 0) await printTap(events);
+  await report(result, events, events);
   return result;
+}
+
+/** A file that ran in a shard, reported as if it had run alone. */
+async function shardFileResult(r: ShardFileResult, group: Group): Promise<FileResult> {
+  const counts = count(r.events);
+  // The file's own suite failed with none of its tests: it did not load, a file-level hook failed,
+  // it hung or its shard died. That is one failure, shown with the suite's error in the TAP.
+  if (r.fileFailed && counts.failed === 0) counts.failed = 1;
+  const result = { file: r.file, group: group.name, ms: r.ms, ...counts };
+  const extra: string[] = [];
+  if (r.problem) extra.push(`# ${relative(ROOT, r.file)}: ${r.problem}\n`);
+  if (r.output.trim()) extra.push(`# what the file printed:\n${r.output.replace(/^/gm, '#   ')}\n`);
+  await report(result, r.events, r.wrapped, extra);
+  return result;
+}
+
+async function runUnitShards(files: string[], group: Group, results: FileResult[], notes: string[]): Promise<void> {
+  const reports: Promise<void>[] = [];
+  let chain = Promise.resolve();
+  await runInShards(files, {
+    root: ROOT,
+    shards: group.concurrency,
+    fileTimeoutMs: UNIT_FILE_TIMEOUT_MS,
+    onFile: (r) => {
+      // One file's report at a time, in the order the files finished.
+      chain = chain.then(async () => {
+        results.push(await shardFileResult(r, group));
+      });
+      reports.push(chain);
+    },
+    onNote: (note) => notes.push(note),
+  });
+  await Promise.all(reports);
 }
 
 function rememberedDurations(): Record<string, number> {
@@ -174,13 +229,21 @@ async function runPool(files: string[], group: Group, concurrency: number, resul
   await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
 }
 
-async function runGroup(group: Group, only: string | undefined): Promise<FileResult[]> {
+async function runGroup(group: Group, only: string | undefined, notes: string[]): Promise<FileResult[]> {
   const files = readdirSync(join(ROOT, group.dir))
     .filter((f) => f.endsWith('.test.ts'))
     .map((f) => join(ROOT, group.dir, f))
     .filter((f) => !only || f.includes(only))
     .sort();
   const results: FileResult[] = [];
+  if (group.name === 'unit') {
+    const own = files.filter((f) => relative(ROOT, f) in UNIT_OWN_PROCESS);
+    await Promise.all([
+      runUnitShards(longestFirst(files.filter((f) => !own.includes(f))), group, results, notes),
+      runPool(own, group, 1, results),
+    ]);
+    return results;
+  }
   if (group.concurrency === 1) {
     await runPool(files, group, 1, results);
     return results;
@@ -196,7 +259,7 @@ async function runGroup(group: Group, only: string | undefined): Promise<FileRes
 const args = process.argv.slice(2);
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const wanted = args.filter((a) => !a.startsWith('--'));
-const gone = Object.keys(SERIAL).filter((f) => {
+const gone = [...Object.keys(SERIAL), ...Object.keys(UNIT_OWN_PROCESS)].filter((f) => {
   try {
     readFileSync(join(ROOT, f));
     return false;
@@ -205,7 +268,7 @@ const gone = Object.keys(SERIAL).filter((f) => {
   }
 });
 if (gone.length > 0) {
-  console.error(`SERIAL in test/run-tests.ts names files that do not exist: ${gone.join(', ')}`);
+  console.error(`SERIAL or UNIT_OWN_PROCESS in test/run-tests.ts names files that do not exist: ${gone.join(', ')}`);
   process.exit(2);
 }
 const unknown = wanted.filter((w) => !GROUPS.some((g) => g.name === w));
@@ -215,10 +278,11 @@ if (unknown.length > 0) {
 }
 const started = Date.now();
 const results: FileResult[] = [];
+const notes: string[] = [];
 for (const group of GROUPS) {
   if (wanted.length === 0 || wanted.includes(group.name)) {
     const groupStarted = Date.now();
-    results.push(...(await runGroup(group, only)));
+    results.push(...(await runGroup(group, only, notes)));
     console.log(`# ${group.name}: ${((Date.now() - groupStarted) / 1000).toFixed(1)} s`);
   }
 }
@@ -234,9 +298,11 @@ const total = results.reduce((t, r) => ({ passed: t.passed + r.passed, failed: t
 });
 const empty = results.filter((r) => r.passed + r.failed + r.skipped === 0);
 for (const r of empty) console.log(`# ${relative(ROOT, r.file)} ran no test: it failed to load`);
+for (const note of notes) console.log(`# ${note}`);
 console.log(`# ${results.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 rememberDurations(results);
 const ciStarted = Number(process.env.GATEWAY_TRAY_CI_STARTED_MS);
 if (ciStarted > 0) console.log(`# .ci/run so far, installs and fixtures included: ${((Date.now() - ciStarted) / 1000).toFixed(0)} s`);
-console.log(`${total.passed} passed, ${total.failed + empty.length} failed, ${total.skipped} skipped`);
-process.exitCode = total.failed > 0 || empty.length > 0 || total.passed === 0 ? 1 : 0;
+// A note is a shard that a file kept alive after its last file: one failure, as a hung file was.
+console.log(`${total.passed} passed, ${total.failed + empty.length + notes.length} failed, ${total.skipped} skipped`);
+process.exitCode = total.failed > 0 || empty.length > 0 || notes.length > 0 || total.passed === 0 ? 1 : 0;
