@@ -144,7 +144,7 @@ function printRequests(w: Window): void {
 
 const docker = await testDocker();
 await ensureStandinImage(docker);
-if (!existsSync(join(REPO, 'renderer/dist/index.html'))) buildRenderer();
+await buildRenderer();
 const run = testRunId('bench-idle');
 const bridge = await bridgeGatewayAddress(docker);
 const home = await mkdtemp(join(tmpdir(), 'gt-bench-idle-'));

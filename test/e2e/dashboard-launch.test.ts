@@ -24,11 +24,11 @@ import { LABEL_INSTANCE_ID } from '../../src/core/engine/labels.ts';
 import { rememberPorts } from '../../src/core/gateway/control-plane-ports.ts';
 import { readInstanceId } from '../../src/core/gateway/instance-lookup.ts';
 import { locateLocalControlPlane } from '../../src/core/gateway/local-control-plane.ts';
-import { launchChromium } from '../helpers/browser.ts';
+import { launchChromium, launchChromiumPage } from '../helpers/browser.ts';
 import { LOCAL_REGISTRY, STANDIN_IMAGE, ensureStandinImage, freePort, removeContainersByLabel, testDocker } from '../helpers/docker.ts';
 import { startEtcd, type RunningEtcd } from '../helpers/etcd.ts';
 import { startHeldLink, type HeldLink } from '../helpers/held-link.ts';
-import { buildRenderer, REPO, startUiWeb, type UiProcess } from '../helpers/ui-web.ts';
+import { buildRenderer, REPO, startUiWeb, stopUiWebReporting, type UiProcess } from '../helpers/ui-web.ts';
 import { shootVariants, unnamedControls, WIDE } from '../helpers/ui-shots.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { freeProfilePorts } from '../integration/launch-setup.ts';
@@ -83,7 +83,7 @@ const untagHeldImage = () =>
 before(async () => {
   rmSync(SHOTS, { recursive: true, force: true });
   mkdirSync(SHOTS, { recursive: true });
-  buildRenderer();
+  await buildRenderer();
   docker = await testDocker();
   await ensureStandinImage(docker);
   const [registryHost, registryPort] = LOCAL_REGISTRY.split(':') as [string, string];
@@ -109,16 +109,12 @@ before(async () => {
   assert.ok('info' in found, 'ui --web hosts the control plane');
   assert.equal(found.info.apiUrl, `http://127.0.0.1:${apiPort}`, 'on the port remembered for it');
   cpToken = found.token;
-  browser = await launchChromium();
-  page = await browser.context.newPage();
-  page.setDefaultTimeout(30_000);
-  await page.setViewportSize(WIDE);
+  ({ browser, page } = await launchChromiumPage(WIDE));
 });
 
 after(async () => {
   await browser?.close();
-  const code = await ui?.stop();
-  if (code !== undefined && code !== 0) console.error(`ui --web exited with ${code}:\n${ui.output()}`);
+  await stopUiWebReporting(ui);
   for (const profile of ['local', 'team']) {
     const instanceId = home ? readInstanceId(home, profile) : undefined;
     if (docker && instanceId) await removeContainersByLabel(docker, LABEL_INSTANCE_ID, instanceId).catch(() => undefined);

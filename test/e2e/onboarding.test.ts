@@ -23,10 +23,10 @@ import { DockerEngine } from '../../src/core/engine/engine.ts';
 import { LABEL_INSTANCE_ID } from '../../src/core/engine/labels.ts';
 import { bridgeGatewayAddress } from '../../src/core/gateway/bridge-gateway.ts';
 import { readInstanceId } from '../../src/core/gateway/instance-lookup.ts';
-import { launchChromium } from '../helpers/browser.ts';
+import { launchChromium, launchChromiumPage } from '../helpers/browser.ts';
 import { LOCAL_REGISTRY, STANDIN_IMAGE, TEST_LABEL, ensureStandinImage, freePort, removeContainersByLabel, testDocker, testRunId } from '../helpers/docker.ts';
 import { startEtcd, type RunningEtcd } from '../helpers/etcd.ts';
-import { buildRenderer, REPO, startUiWeb, type UiProcess } from '../helpers/ui-web.ts';
+import { buildRenderer, REPO, startUiWeb, stopUiWebReporting, type UiProcess } from '../helpers/ui-web.ts';
 import { NARROW, shootVariants, unnamedControls, WIDE } from '../helpers/ui-shots.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
@@ -139,7 +139,7 @@ async function pushPullImage(): Promise<void> {
 before(async () => {
   rmSync(SHOTS, { recursive: true, force: true }); // only this run's steps, in order
   mkdirSync(SHOTS, { recursive: true });
-  buildRenderer();
+  await buildRenderer();
   docker = await testDocker();
   await ensureStandinImage(docker);
   await pushPullImage();
@@ -158,10 +158,7 @@ before(async () => {
   etcd = await startEtcd();
   home = await mkdtemp(join(tmpdir(), 'gt-e2e-home-'));
   ui = await startUiWeb(['--etcd', etcd.url], { ...process.env, GATEWAY_TRAY_HOME: home });
-  browser = await launchChromium();
-  page = await browser.context.newPage();
-  page.setDefaultTimeout(30_000);
-  await page.setViewportSize(WIDE);
+  ({ browser, page } = await launchChromiumPage(WIDE));
   page.on('console', (msg) => {
     if (/Content Security Policy|Refused to (apply|load|execute)/i.test(msg.text())) cspViolations.push(msg.text());
   });
@@ -169,8 +166,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  const code = await ui?.stop();
-  if (code !== undefined && code !== 0) console.error(`ui --web exited with ${code}:\n${ui.output()}`);
+  await stopUiWebReporting(ui);
   const instanceId = home ? readInstanceId(home, 'local') : undefined;
   if (docker && instanceId) await removeContainersByLabel(docker, LABEL_INSTANCE_ID, instanceId).catch(() => undefined);
   if (docker) await untagPullImage().catch(() => undefined);

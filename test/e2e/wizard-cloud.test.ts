@@ -23,10 +23,10 @@ import { LABEL_INSTANCE_ID } from '../../src/core/engine/labels.ts';
 import { rememberPorts } from '../../src/core/gateway/control-plane-ports.ts';
 import { readInstanceId } from '../../src/core/gateway/instance-lookup.ts';
 import { locateLocalControlPlane } from '../../src/core/gateway/local-control-plane.ts';
-import { launchChromium } from '../helpers/browser.ts';
+import { launchChromium, launchChromiumPage } from '../helpers/browser.ts';
 import { STANDIN_IMAGE, ensureStandinImage, freePort, removeContainersByLabel, testDocker } from '../helpers/docker.ts';
 import { startEtcd, type RunningEtcd } from '../helpers/etcd.ts';
-import { buildRenderer, REPO, startUiWeb, type UiProcess } from '../helpers/ui-web.ts';
+import { buildRenderer, REPO, startUiWeb, stopUiWebReporting, type UiProcess } from '../helpers/ui-web.ts';
 import { shootVariants, unnamedControls, WIDE } from '../helpers/ui-shots.ts';
 import { freeProfilePorts } from '../integration/launch-setup.ts';
 
@@ -52,7 +52,7 @@ async function screenshot(name: string): Promise<void> {
 before(async () => {
   rmSync(SHOTS, { recursive: true, force: true });
   mkdirSync(SHOTS, { recursive: true });
-  buildRenderer();
+  await buildRenderer();
   docker = await testDocker();
   await ensureStandinImage(docker);
   etcd = await startEtcd();
@@ -68,16 +68,12 @@ before(async () => {
   // A cloud profile "team" removed earlier, with ports and an image of its own.
   ports = await freeProfilePorts();
   new RemovedProfiles(home).remember({ name: 'team', kind: 'cloud', apiUrl: cp.apiUrl, image: STANDIN_IMAGE, ports, module: 'auto', options: { autoRenewCert: true } });
-  browser = await launchChromium();
-  page = await browser.context.newPage();
-  page.setDefaultTimeout(30_000);
-  await page.setViewportSize(WIDE);
+  ({ browser, page } = await launchChromiumPage(WIDE));
 });
 
 after(async () => {
   await browser?.close();
-  const code = await ui?.stop();
-  if (code !== undefined && code !== 0) console.error(`ui --web exited with ${code}:\n${ui.output()}`);
+  await stopUiWebReporting(ui);
   const instanceId = home ? readInstanceId(home, 'team') : undefined;
   if (docker && instanceId) await removeContainersByLabel(docker, LABEL_INSTANCE_ID, instanceId).catch(() => undefined);
   await etcd?.stop();

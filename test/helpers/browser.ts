@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -21,4 +21,13 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
       await rm(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Chromium and one page of the given size, with the 30 s step bound every end-to-end file uses. */
+export async function launchChromiumPage(viewport: { width: number; height: number }): Promise<{ browser: Awaited<ReturnType<typeof launchChromium>>; page: Page }> {
+  const browser = await launchChromium();
+  const page = await browser.context.newPage();
+  page.setDefaultTimeout(30_000);
+  await page.setViewportSize(viewport);
+  return { browser, page };
 }

@@ -1,13 +1,13 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { buildRendererIfChanged } from '../../scripts/build-renderer.ts';
 import { waitFor } from './wait-for.ts';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 
-/** Builds the renderer with Vite, as `npm run build:renderer` does (type-check included). */
-export function buildRenderer(): void {
-  const r = spawnSync('npm', ['run', '--silent', 'build:renderer'], { cwd: REPO, encoding: 'utf8', timeout: 180_000 });
-  if (r.status !== 0) throw new Error(`npm run build:renderer failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+/** Builds the renderer as `npm run build:renderer` does (type-check included), unless its inputs are unchanged. */
+export async function buildRenderer(): Promise<void> {
+  await buildRendererIfChanged();
 }
 
 export interface UiProcess {
@@ -45,4 +45,10 @@ export async function startUiWeb(args: string[], env: NodeJS.ProcessEnv, timeout
     await stop();
     throw err;
   }
+}
+
+/** Stops `ui --web`, and prints what it wrote when it did not exit cleanly: the test's only view of a crash. */
+export async function stopUiWebReporting(ui: UiProcess | undefined): Promise<void> {
+  const code = await ui?.stop();
+  if (ui && code !== undefined && code !== 0) console.error(`ui --web exited with ${code}:\n${ui.output()}`);
 }

@@ -41,7 +41,7 @@ function leftFiles(): string[] {
 }
 
 before(async () => {
-  buildRenderer();
+  await buildRenderer();
   await ensureStandinImage(await testDocker());
   etcd = await startEtcd();
   home = await mkdtemp(join(tmpdir(), 'gt-audit-ui-cancel-'));
