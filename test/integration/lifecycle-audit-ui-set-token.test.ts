@@ -2,7 +2,8 @@
  * Issue 10: "`profiles set-token` … plus the same in the UI", and "a revoked token: the right reason,
  * and a way to set a new token". In the window (`ui --web` in real Chromium): a cloud profile with no
  * token shows token-missing with "Set the token"; that button opens the set-token form; a wrong token
- * is refused there and changes nothing; the right one is kept and the reason goes. The control plane is
+ * is refused there and changes nothing; the right one is kept, the reason goes, and the dashboard offers
+ * Launch again (none while the token was missing). The control plane is
  * the real one, in this process, on a real etcd.
  */
 import { after, before, test } from 'node:test';
@@ -29,7 +30,7 @@ let page: Page;
 const env = () => ({ PATH: process.env.PATH, HOME: '/nonexistent', GATEWAY_TRAY_HOME: home, DOCKER_HOST: `unix://${TEST_DOCKER_SOCKET}` });
 
 before(async () => {
-  buildRenderer();
+  await buildRenderer();
   h = await startHarness();
   home = await mkdtemp(join(tmpdir(), 'gt-audit-ui-token-'));
   const profiles = new ProfileStore({ home });
@@ -51,13 +52,12 @@ after(async () => {
 
 test('token-missing in the window: its button opens the set-token form; a wrong token is refused, the right one kept, and the reason goes', { timeout: 180_000 }, async () => {
   await page.goto(ui.url);
-  // Stopped offers Launch; a launch without a token fails, and its reason is the missing token.
-  await page.getByText('No gateway container runs for this profile.').waitFor();
-  await page.getByRole('button', { name: 'Launch', exact: true }).first().click();
+  // A cloud profile with no token says so before any launch, and offers no Launch that can only fail.
   const reason = page.locator('[data-testid="reason"][data-reason="token-missing"]');
   await reason.waitFor().catch(async (err: unknown) => {
     throw new Error(`${String(err)}\nthe window shows:\n${await page.locator('body').innerText()}\nreasons: ${JSON.stringify(await page.locator('[data-testid="reason"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-reason'))))}`);
   });
+  assert.equal(await page.getByRole('button', { name: 'Launch', exact: true }).count(), 0, 'no Launch while the token is missing');
   await reason.getByRole('button', { name: 'Set the token' }).click();
   const form = page.getByTestId('set-token-form-team');
   await form.waitFor();
@@ -73,4 +73,6 @@ test('token-missing in the window: its button opens the set-token form; a wrong 
   await form.waitFor({ state: 'detached' });
   assert.equal(await store.get(profileTokenKey('team')), h.token, "kept in the home's one store, which the CLI reads too");
   await page.locator('[data-testid="reason"][data-reason="token-missing"]').waitFor({ state: 'detached' });
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Dashboard' }).click();
+  await page.getByRole('button', { name: 'Launch', exact: true }).first().waitFor();
 });
