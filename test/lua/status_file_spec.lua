@@ -60,4 +60,27 @@ describe("status_file", function()
     assert.is_nil(ok)
     assert.matches("cannot write the status file /nonexistent%-dir/agent%-status.json.tmp", err)
   end)
+
+  it("prints the registration as one line: the prefix, then the status as the file holds it", function()
+    local s = { instance_id = "392306215415186327", run_id = "r1", registered_at = 1795767589.25,
+      last_success_at = 1795767589.25, consecutive_failures = 0, heartbeat_interval_s = 10 }
+    local written = {}
+    local out = { write = function(self, text) written[#written + 1] = text; return self end }
+    assert.is_true(status_file.announce(s, out))
+    assert.equal(1, #written)
+    local line = written[1]
+    assert.equal(status_file.REGISTERED_PREFIX, line:sub(1, #status_file.REGISTERED_PREFIX))
+    assert.equal("\n", line:sub(-1))
+    assert.is_nil(line:sub(1, -2):find("\n", 1, true))
+    local doc = cjson.decode(line:sub(#status_file.REGISTERED_PREFIX + 1, -2))
+    assert.same(cjson.decode(status_file.encode(s)), doc)
+    assert.equal("2026-11-27T08:19:49.250Z", doc.registered_at)
+  end)
+
+  it("says when the registration line could not be printed", function()
+    local out = { write = function() return nil, "Broken pipe" end }
+    local ok, err = status_file.announce({ consecutive_failures = 0 }, out)
+    assert.is_nil(ok)
+    assert.equal("cannot print the registration line: Broken pipe", err)
+  end)
 end)

@@ -152,11 +152,13 @@ heartbeat_tick = function(premature)
     ok, err = nil, "agent error: " .. tostring(ok)
   end
   local delay
+  local first_success = false
   if ok then
     local t = now()
     if state.consecutive_failures > 0 then
       ngx.log(ngx.NOTICE, "gateway-tray agent: heartbeat succeeds again after ", state.consecutive_failures, " failures")
     end
+    first_success = state.registered_at == nil
     state.registered_at = state.registered_at or t
     state.last_success_at = t
     state.consecutive_failures = 0
@@ -171,6 +173,13 @@ heartbeat_tick = function(premature)
     delay = backoff.retry_delay(state.consecutive_failures)
   end
   pcall(write_status)
+  -- After the file, so an app that learns the registration from this line finds the file written too.
+  if first_success then
+    local called, printed, perr = pcall(status_file.announce, state)
+    if not (called and printed) then
+      ngx.log(ngx.ERR, "gateway-tray agent: ", called and perr or printed)
+    end
+  end
   schedule(delay, heartbeat_tick)
 end
 

@@ -64,4 +64,24 @@ function _M.write(path, s, suffix)
   return _M.write_atomic(path, _M.encode(s), suffix)
 end
 
+_M.REGISTERED_PREFIX = "gateway-tray agent: registered "
+
+--- The line printed once per run, at the first accepted heartbeat: the status as the file holds it, so
+--- the app can learn the registration from the container's log, which Docker serves far more cheaply
+--- than a file read through its archive API.
+function _M.registered_line(s)
+  return _M.REGISTERED_PREFIX .. _M.encode(s) .. "\n"
+end
+
+--- Prints the line straight to stderr, not through ngx.log, so that no error_log_level (APISIX's default
+--- is warn) hides it. nginx points stderr at its error log, which the official image links to the
+--- container's stderr. One short write, so lines of other processes do not cut into it.
+function _M.announce(s, out)
+  local ok, err = (out or io.stderr):write(_M.registered_line(s))
+  if not ok then
+    return nil, "cannot print the registration line: " .. tostring(err)
+  end
+  return true
+end
+
 return _M

@@ -5,6 +5,7 @@ import type { GatewayInstance } from '../cloud/types.ts';
 import type { Engine } from '../engine/engine.ts';
 import { readAgentStatus } from '../status/agent-status-source.ts';
 import type { AgentStatusFile } from '../status/status-inputs.ts';
+import { followAgentLog } from './agent-log.ts';
 import { GatewayError, messageOf } from './errors.ts';
 import { logTail } from './gateway-user.ts';
 
@@ -16,7 +17,7 @@ export interface Registration {
 
 export interface WaitOptions {
   timeoutMs?: number;
-  /** The longest pause between two checks; they start at FIRST_PAUSE_MS and grow to it. Default 250. */
+  /** The longest pause between two checks while no log is followed; they start at FIRST_PAUSE_MS and grow to it. Default 250. */
   intervalMs?: number;
   signal?: AbortSignal;
   onWaiting?: (message: string) => void;
@@ -25,6 +26,12 @@ export interface WaitOptions {
    * not, so for it the control plane's record alone is the registration. Default true.
    */
   agentStatusFile?: boolean;
+  /**
+   * The container is new (this launch created it), so its log holds only its own runs: the agent's
+   * registration line is followed there, pushed within milliseconds, and the status file (a Docker archive
+   * read, 50–150 ms when the file exists) is read only once a second, for its last_error. Default false.
+   */
+  followLog?: boolean;
 }
 
 /**
@@ -56,8 +63,9 @@ export function confirms(agent: AgentStatusFile | null | undefined, instanceId: 
 
 /**
  * Waits until both sides agree that the gateway is registered: the control plane has the instance, and
- * the agent's status file has `registered_at` for the same instance id (with API7's module, which
- * writes no such file, the control plane's record alone). Bounded; a container that exits
+ * the agent says `registered_at` for the same instance id, by this run of the container: in its status
+ * file, or in the line it prints with the same status at its first accepted heartbeat (with API7's
+ * module, which writes neither, the control plane's record alone). Bounded; a container that exits
  * fails at once. The error quotes the agent's last_error and the container's log tail.
  */
 export async function waitUntilRegistered(
@@ -77,65 +85,83 @@ export async function waitUntilRegistered(
   const maxPause = opts.intervalMs ?? 250;
   const fileExpected = opts.agentStatusFile ?? true;
   let firstStart: number | undefined;
-  for (;;) {
-    if (opts.signal?.aborted) throw new GatewayError('register', 'The launch was cancelled while waiting for the gateway to register.', { reason: 'cancelled' });
-    // The three reads are independent; one round costs the slowest of them, not their sum.
-    const early = Date.now() - waitStart < EAGER_FILE_MS;
-    const readFile = fileExpected && (early || Date.now() - agentReadAt >= AGENT_FILE_EVERY_MS);
-    const [info, found, file] = await Promise.all([
-      engine.inspectContainer(target.containerId).catch((err: unknown) => err instanceof Error ? err : new Error(String(err))),
-      client.instance(target.clusterId, target.instanceId).then(
-        (i): GatewayInstance | Error => i,
-        (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
-      ),
-      readFile ? readAgentStatus(engine, target.containerId).catch(() => undefined) : Promise.resolve(undefined),
-    ]);
-    if (info instanceof Error) {
-      throw new GatewayError('register', `The gateway container went away while registering: ${messageOf(info)}`, { cause: info });
+  const log = fileExpected && opts.followLog ? followAgentLog(engine, target.containerId) : undefined;
+  // A cancel ends the followed log, which wakes the wait at once rather than at its next check.
+  const cancel = (): void => log?.stop();
+  opts.signal?.addEventListener('abort', cancel, { once: true });
+  try {
+    for (;;) {
+      if (opts.signal?.aborted) throw new GatewayError('register', 'The launch was cancelled while waiting for the gateway to register.', { reason: 'cancelled' });
+      // A log that cannot be followed (a logging driver Docker cannot read back) leaves the file as the agent's only word.
+      const following = log !== undefined && !log.ended;
+      // The three reads are independent; one round costs the slowest of them, not their sum.
+      const early = !following && Date.now() - waitStart < EAGER_FILE_MS;
+      const readFile = fileExpected && (early || Date.now() - agentReadAt >= AGENT_FILE_EVERY_MS);
+      const [info, found, file] = await Promise.all([
+        engine.inspectContainer(target.containerId).catch((err: unknown) => err instanceof Error ? err : new Error(String(err))),
+        client.instance(target.clusterId, target.instanceId).then(
+          (i): GatewayInstance | Error => i,
+          (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+        ),
+        readFile ? readAgentStatus(engine, target.containerId).catch(() => undefined) : Promise.resolve(undefined),
+      ]);
+      if (info instanceof Error) {
+        throw new GatewayError('register', `The gateway container went away while registering: ${messageOf(info)}`, { cause: info });
+      }
+      // With the restart policy Docker starts a crashed gateway again at once: a new StartedAt, or the
+      // restarting state, is the same crash as an exit.
+      firstStart ??= info.startedAt;
+      const restartedByDocker = info.status === 'restarting' || (firstStart !== undefined && info.startedAt !== undefined && info.startedAt !== firstStart);
+      if (!info.running || restartedByDocker) {
+        throw new GatewayError(
+          'register',
+          `The gateway container stopped before it registered (${restartedByDocker ? 'Docker started it again, as its restart policy says' : `exit code ${info.exitCode ?? 'unknown'}`}). It usually means it could not reach its control plane; see the log below.`,
+          { logTail: await logTail(engine, target.containerId), reason: 'gateway-exited' },
+        );
+      }
+      let instance: GatewayInstance | undefined;
+      if (found instanceof Error) {
+        if (!(found instanceof CloudApiError && found.kind === 'not-found')) lastProblem = `the control plane did not answer: ${messageOf(found)}`;
+      } else {
+        instance = found;
+      }
+      if (!fileExpected && instance) return { instance };
+      if (readFile) {
+        agentReadAt = Date.now();
+        agent = file ?? agent;
+      }
+      // The agent writes the file right after the heartbeat's answer: when the control plane's record has
+      // just appeared, a file read that started before it is read again at once.
+      const appeared = instance !== undefined && !seen;
+      seen = seen || instance !== undefined;
+      if (fileExpected && appeared && !following && !confirms(agent, target.instanceId, info.startedAt)) {
+        agentReadAt = Date.now();
+        agent = (await readAgentStatus(engine, target.containerId).catch(() => undefined)) ?? agent;
+      }
+      const startedAt = info.startedAt;
+      const word = confirms(agent, target.instanceId, startedAt) ? agent : log?.registered.findLast((s) => confirms(s, target.instanceId, startedAt));
+      if (agent?.last_error) lastProblem = agent.last_error;
+      if (instance && word) return { instance, agent: word };
+      if (agent?.registered_at && agent.instance_id === target.instanceId && !confirms(agent, target.instanceId, info.startedAt)) {
+        lastProblem = 'the status file is from before the container (re)started; no heartbeat of this run yet';
+      }
+      if (agent && agent.instance_id && agent.instance_id !== target.instanceId) {
+        lastProblem = `the agent reports instance ${agent.instance_id}, not ${target.instanceId}`;
+      }
+      opts.onWaiting?.(instance ? 'The control plane sees the gateway; waiting for the agent to confirm' : `Waiting for the first heartbeat (${lastProblem})`);
+      if (Date.now() >= deadline) break;
+      // Once one side has it, the other's is due within milliseconds: look again soon. A followed log
+      // wakes the wait when the agent's line comes, and when the container stops (its log ends); until
+      // then a check a second is enough, and every check skipped leaves the CPU to the agent's handshake.
+      if (word || (instance && !following)) pause = FIRST_PAUSE_MS;
+      else if (following) pause = AGENT_FILE_EVERY_MS;
+      else pause = Math.min(maxPause, pause * PAUSE_GROWTH);
+      const ms = Math.min(pause, Math.max(0, deadline - Date.now()));
+      await (following ? log.next(ms) : sleep(ms));
     }
-    // With the restart policy Docker starts a crashed gateway again at once: a new StartedAt, or the
-    // restarting state, is the same crash as an exit.
-    firstStart ??= info.startedAt;
-    const restartedByDocker = info.status === 'restarting' || (firstStart !== undefined && info.startedAt !== undefined && info.startedAt !== firstStart);
-    if (!info.running || restartedByDocker) {
-      throw new GatewayError(
-        'register',
-        `The gateway container stopped before it registered (${restartedByDocker ? 'Docker started it again, as its restart policy says' : `exit code ${info.exitCode ?? 'unknown'}`}). It usually means it could not reach its control plane; see the log below.`,
-        { logTail: await logTail(engine, target.containerId), reason: 'gateway-exited' },
-      );
-    }
-    let instance: GatewayInstance | undefined;
-    if (found instanceof Error) {
-      if (!(found instanceof CloudApiError && found.kind === 'not-found')) lastProblem = `the control plane did not answer: ${messageOf(found)}`;
-    } else {
-      instance = found;
-    }
-    if (!fileExpected && instance) return { instance };
-    if (readFile) {
-      agentReadAt = Date.now();
-      agent = file ?? agent;
-    }
-    // The agent writes the file right after the heartbeat's answer: when the control plane's record has
-    // just appeared, a file read that started before it is read again at once.
-    const appeared = instance !== undefined && !seen;
-    seen = seen || instance !== undefined;
-    if (fileExpected && appeared && !confirms(agent, target.instanceId, info.startedAt)) {
-      agentReadAt = Date.now();
-      agent = (await readAgentStatus(engine, target.containerId).catch(() => undefined)) ?? agent;
-    }
-    if (agent?.last_error) lastProblem = agent.last_error;
-    if (instance && agent && confirms(agent, target.instanceId, info.startedAt)) return { instance, agent };
-    if (agent?.registered_at && agent.instance_id === target.instanceId && !confirms(agent, target.instanceId, info.startedAt)) {
-      lastProblem = 'the status file is from before the container (re)started; no heartbeat of this run yet';
-    }
-    if (agent && agent.instance_id && agent.instance_id !== target.instanceId) {
-      lastProblem = `the agent reports instance ${agent.instance_id}, not ${target.instanceId}`;
-    }
-    opts.onWaiting?.(instance ? 'The control plane sees the gateway; waiting for the agent to confirm' : `Waiting for the first heartbeat (${lastProblem})`);
-    if (Date.now() >= deadline) break;
-    // Once the control plane has the record, the file is due within milliseconds: look again soon.
-    pause = instance ? FIRST_PAUSE_MS : Math.min(maxPause, pause * PAUSE_GROWTH);
-    await sleep(Math.min(pause, Math.max(0, deadline - Date.now())));
+  } finally {
+    opts.signal?.removeEventListener('abort', cancel);
+    log?.stop();
   }
   throw new GatewayError(
     'register',
