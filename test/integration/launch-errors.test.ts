@@ -4,8 +4,12 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DockerEngine } from '../../src/core/engine/engine.ts';
+import { checkEngine } from '../../src/core/gateway/preflight.ts';
 import { CloudClient } from '../../src/core/cloud/client.ts';
 import { GatewayError } from '../../src/core/gateway/errors.ts';
 import { launchGateway } from '../../src/core/gateway/launch.ts';
@@ -58,6 +62,33 @@ async function expectFailure(run: () => Promise<unknown>, stage: string, pattern
   assert.deepEqual(snapshot(), before1, 'settings, certificate and files are as they were');
   return err;
 }
+
+/** An engine on a socket of this test's own: nothing there, or a server that takes the connection and never answers. */
+function engineAt(socketPath: string): DockerEngine {
+  return new DockerEngine({ protocol: 'unix', url: `unix://${socketPath}`, socketPath }, 'test');
+}
+
+test('no Docker: pre-flight fails with the ping\'s own message, though the launch no longer pings first', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gt-nodocker-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const engine = engineAt(join(dir, 'docker.sock'));
+  const ping = await checkEngine(w.ctx({ engine })).then(() => assert.fail('nothing listens there'), (e: unknown) => e as GatewayError);
+  assert.match(ping.message, /Docker is not running at unix:\/\//);
+  await expectFailure(() => launchGateway(w.ctx({ engine })), 'preflight', new RegExp(ping.message.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')));
+});
+
+test('a Docker that takes the connection and never answers fails pre-flight at the ping\'s timeout', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gt-hungdocker-'));
+  const held: Socket[] = [];
+  const server = createServer((socket) => held.push(socket));
+  await new Promise<void>((resolve) => server.listen(join(dir, 'docker.sock'), resolve));
+  t.after(async () => {
+    for (const s of held) s.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await expectFailure(() => launchGateway(w.ctx({ engine: engineAt(join(dir, 'docker.sock')) })), 'preflight', /Docker did not answer at unix:\/\/.* in time/);
+});
 
 test('a bad token is refused in pre-flight with what to do', async () => {
   const client = new CloudClient({ baseUrl: w.h.cp.apiUrl, token: 'not-the-token' });

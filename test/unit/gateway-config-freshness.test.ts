@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { staleConfig } from '../../src/core/gateway/config-freshness.ts';
+import { configuredDataPlane, staleConfig } from '../../src/core/gateway/config-freshness.ts';
 import { confirms } from '../../src/core/gateway/wait-registered.ts';
 import type { AgentStatusFile } from '../../src/core/status/status-inputs.ts';
 
@@ -24,6 +24,17 @@ test('the same config-centre host is fresh; another port, or no readable config,
   assert.ok(staleConfig(join(dir, 'missing.yaml'), ['https://host.docker.internal:1']), 'no config: stale');
   writeFileSync(file, 'not: [yaml');
   assert.ok(staleConfig(file, ['https://host.docker.internal:1']), 'an unreadable config: stale');
+});
+
+test('the data-plane address and SNI a kept config.yaml names, for the check that goes out before the template', () => {
+  const file = join(dir, 'plane.yaml');
+  writeFileSync(file, `${config('https://host.docker.internal:44775')}    tls:\n      sni: c1.gateway-tray.local\n`);
+  assert.deepEqual(configuredDataPlane(file), { url: 'https://host.docker.internal:44775', sni: 'c1.gateway-tray.local' });
+  writeFileSync(file, config('https://host.docker.internal:44775'));
+  assert.deepEqual(configuredDataPlane(file), { url: 'https://host.docker.internal:44775' }, 'no SNI: none');
+  assert.equal(configuredDataPlane(join(dir, 'missing.yaml')), undefined);
+  writeFileSync(file, 'not: [yaml');
+  assert.equal(configuredDataPlane(file), undefined);
 });
 
 test('a status file confirms a registration only for this instance and this run of the container', () => {

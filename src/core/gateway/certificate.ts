@@ -25,7 +25,21 @@ function boundTo(info: CertificateInfo, instanceId: string): boolean {
  * endpoint (a reset control plane or a revoked certificate fails that). Re-using it keeps one live
  * certificate per instance instead of minting a new one on every launch.
  */
-export async function reusableBundle(where: BundleLocation, address: DataPlaneAddress, sni: string | undefined): Promise<TlsBundle | undefined> {
+export async function reusableBundle(
+  where: BundleLocation,
+  address: DataPlaneAddress,
+  sni: string | undefined,
+  candidate: TlsBundle | undefined = keptBundleCandidate(where),
+): Promise<TlsBundle | undefined> {
+  if (!candidate) return undefined;
+  return (await bundleAccepted(address, sni, candidate, where.instanceId)) ? candidate : undefined;
+}
+
+/**
+ * The part of reusableBundle that needs no control plane: the bundle on disk, when it is consistent and
+ * bound to the instance. Certificate parsing is CPU work, so a launch runs it while its requests are out.
+ */
+export function keptBundleCandidate(where: BundleLocation): TlsBundle | undefined {
   let bundle: TlsBundle | undefined;
   try {
     bundle = readTlsBundle(where)?.bundle;
@@ -39,7 +53,7 @@ export async function reusableBundle(where: BundleLocation, address: DataPlaneAd
   } catch {
     return undefined;
   }
-  return (await bundleAccepted(address, sni, bundle, where.instanceId)) ? bundle : undefined;
+  return bundle;
 }
 
 /**

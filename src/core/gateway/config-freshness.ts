@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { renderStartupTemplate } from './template.ts';
+import { renderStartupTemplate, type RenderedConfig } from './template.ts';
 
 export interface StaleConfig {
   /** The config-centre hosts the gateway's config.yaml names. */
@@ -15,8 +15,7 @@ function same(a: string[], b: string[]): boolean {
   return x.length === y.length && x.every((v, i) => v === y[i]);
 }
 
-/** The config-centre hosts of a config.yaml on disk; undefined when there is none or it names none. */
-export function configuredHosts(configFile: string): string[] | undefined {
+function renderedOnDisk(configFile: string): RenderedConfig | undefined {
   let text: string;
   try {
     text = readFileSync(configFile, 'utf8');
@@ -24,10 +23,21 @@ export function configuredHosts(configFile: string): string[] | undefined {
     return undefined;
   }
   try {
-    return renderStartupTemplate(text).hosts;
+    return renderStartupTemplate(text);
   } catch {
     return undefined;
   }
+}
+
+/** The config-centre hosts of a config.yaml on disk; undefined when there is none or it names none. */
+export function configuredHosts(configFile: string): string[] | undefined {
+  return renderedOnDisk(configFile)?.hosts;
+}
+
+/** The data-plane URL (the first host) and SNI of a config.yaml on disk; undefined when it names none. */
+export function configuredDataPlane(configFile: string): { url: string; sni?: string } | undefined {
+  const rendered = renderedOnDisk(configFile);
+  return rendered ? { url: rendered.dataPlaneUrl, ...(rendered.sni ? { sni: rendered.sni } : {}) } : undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { PRIVATE_DIR_MODE, PUBLIC_FILE_MODE, ensureDir, writeFileAtomic } from '../credentials/atomic-write.ts';
 import { GatewayError, messageOf } from './errors.ts';
 import type { InstancePaths } from './paths.ts';
@@ -6,6 +6,16 @@ import type { Rollback } from './rollback.ts';
 
 function snapshot(path: string): string | undefined {
   return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+}
+
+/** The file holds exactly this, with the mode it would be written with. */
+function alreadyHolds(path: string, before: string | undefined, content: string): boolean {
+  if (before !== content) return false;
+  try {
+    return (statSync(path).mode & 0o777) === PUBLIC_FILE_MODE;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -17,8 +27,9 @@ export function writeInstanceFiles(paths: InstancePaths, instanceId: string, con
   const before = { config: snapshot(paths.configFile), uid: snapshot(paths.uidFile) };
   try {
     ensureDir(paths.dir, PRIVATE_DIR_MODE);
-    writeFileAtomic(paths.uidFile, instanceId, PUBLIC_FILE_MODE);
-    writeFileAtomic(paths.configFile, configYaml, PUBLIC_FILE_MODE);
+    // A re-launch usually renders the same files: rewriting them would cost two fsyncs each and change nothing.
+    if (!alreadyHolds(paths.uidFile, before.uid, instanceId)) writeFileAtomic(paths.uidFile, instanceId, PUBLIC_FILE_MODE);
+    if (!alreadyHolds(paths.configFile, before.config, configYaml)) writeFileAtomic(paths.configFile, configYaml, PUBLIC_FILE_MODE);
   } catch (err) {
     throw new GatewayError('files', `Could not write the gateway's files in ${paths.dir}: ${messageOf(err)}. Check that the folder is writable.`, { cause: err });
   }

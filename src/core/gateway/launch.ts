@@ -1,8 +1,8 @@
 import { findExisting, removeStale, retireContainer } from './adopt.ts';
-import { staleConfig } from './config-freshness.ts';
+import { configuredDataPlane, staleConfig } from './config-freshness.ts';
 import { configCentreProblem } from './config-centre-probe.ts';
 import { readTlsBundle, type TlsBundle } from '../credentials/tls-bundle.ts';
-import { fetchInstanceCertificate, reusableBundle } from './certificate.ts';
+import { fetchInstanceCertificate, keptBundleCandidate, reusableBundle } from './certificate.ts';
 import { createAndStart } from './container.ts';
 import { gatewayContainerSpec, portBindings } from './container-spec.ts';
 import { checkDataPlaneReachable, dataPlaneAddress } from './dataplane-reach.ts';
@@ -28,6 +28,9 @@ function readBundleQuietly(where: { home: string; profile: string; instanceId: s
     return undefined;
   }
 }
+
+/** A container listing that takes longer than this gets the ping, which names a Docker that hangs. */
+const ENGINE_HANG_MS = 1000;
 
 /** Marks a promise started ahead of its await as handled, so an early rejection waits for its turn. */
 function early<T>(promise: Promise<T>): Promise<T> {
@@ -57,10 +60,11 @@ export async function launchGateway(ctx: GatewayContext, opts: LaunchOptions = {
   const ports = portsOf(profile);
   const bindings = portBindings(ports, opts.proxyBindAddress);
   const rollback = new Rollback();
-  const wait = (clusterId: string, instanceId: string, containerId: string, module: ModuleKind | undefined) =>
+  const wait = (clusterId: string, instanceId: string, containerId: string, module: ModuleKind | undefined, made: boolean) =>
     waitUntilRegistered(engine, client, { clusterId, instanceId, containerId }, {
       timeoutMs: opts.registerTimeoutMs ?? 60_000,
       agentStatusFile: module !== 'api7',
+      followLog: made,
       ...(opts.signal ? { signal: opts.signal } : {}),
       onWaiting: (message) => report('register', 'progress', message),
     });
@@ -69,7 +73,23 @@ export async function launchGateway(ctx: GatewayContext, opts: LaunchOptions = {
     report('preflight', 'start', 'Checking Docker, the token and the ports');
     // Independent requests go out together; each result is still awaited in the order the stages are
     // reported, so the first failure named is the one a sequential launch would name.
-    const pinged = early(checkEngine(ctx, opts.signal));
+    // The container listing below is the engine check: Docker answering it like Docker is what the ping
+    // proves, and the ping's version request costs dockerd 10–50 ms (it runs two helper programs), which
+    // held up the whole pre-flight. Only when a pre-flight step fails, or the listing is slower than the
+    // ping's own timeout, does the ping run, so the failure named is the ping's, as when it went first.
+    const engineFirst = <T>(step: Promise<T>): Promise<T> => {
+      let timer: NodeJS.Timeout | undefined;
+      const hung = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => checkEngine(ctx, opts.signal).catch(reject), ENGINE_HANG_MS);
+      });
+      return Promise.race([
+        step.catch(async (err: unknown) => {
+          await checkEngine(ctx, opts.signal);
+          throw err;
+        }),
+        hung,
+      ]).finally(() => clearTimeout(timer));
+    };
     const asked = early(checkToken(ctx));
     const clusterFound = early(asked.then((me) => resolveCluster(ctx, me)));
     // Read-only work of the certificate stage (template, data-plane address, and below whether the kept
@@ -88,12 +108,34 @@ export async function launchGateway(ctx: GatewayContext, opts: LaunchOptions = {
         return { rendered, address };
       }),
     );
-    await pinged;
-    await asked;
-    const instance = resolveInstance(ctx);
-    const where = { home: ctx.home, profile: profile.name, instanceId: instance.instanceId };
-    const prepared = early(templated.then(async ({ rendered, address }) => ({ rendered, kept: await reusableBundle(where, address, rendered.sni) })));
-    const existing = await findExisting(engine, profile.name, instance.instanceId);
+    // The instance id is made only once the token is known to be good. The container listing and the
+    // reading of the kept bundle (certificate parsing: CPU while the requests are out) need nothing else.
+    const resolved = early(asked.then(() => resolveInstance(ctx)));
+    const whereOf = (i: { instanceId: string }) => ({ home: ctx.home, profile: profile.name, instanceId: i.instanceId });
+    const listed = early(resolved.then((i) => findExisting(engine, profile.name, i.instanceId)));
+    const candidate = early(resolved.then((i) => keptBundleCandidate(whereOf(i))));
+    // On a re-launch the kept config.yaml names the data-plane address and SNI the live template will name
+    // again, so the kept bundle's check (a TLS handshake) goes out before the template has come. Its answer
+    // is used only when the template names the same; otherwise the check is made again, on the live ones.
+    const keptPlane = early(Promise.all([resolved, candidate]).then(([i, c]) => (c ? configuredDataPlane(instancePaths(ctx.home, profile.name, i.instanceName).configFile) : undefined)));
+    const guessed = early(
+      Promise.all([resolved, candidate, keptPlane]).then(async ([i, c, kp]) => {
+        if (!kp) return undefined;
+        const address = await dataPlaneAddress(engine, kp.url, ctx.platform ?? process.platform);
+        return { bundle: await reusableBundle(whereOf(i), address, kp.sni, c) };
+      }).catch(() => undefined),
+    );
+    const prepared = early(
+      Promise.all([templated, resolved, candidate, keptPlane]).then(async ([{ rendered, address }, i, c, kp]) => {
+        // A guess that failed to be checked at all (not a refusal) is checked again on the live address.
+        const guess = kp && kp.url === rendered.dataPlaneUrl && kp.sni === rendered.sni ? await guessed : undefined;
+        return { rendered, kept: guess ? guess.bundle : await reusableBundle(whereOf(i), address, rendered.sni, c) };
+      }),
+    );
+    await engineFirst(asked);
+    const instance = await engineFirst(resolved);
+    const where = whereOf(instance);
+    const existing = await engineFirst(listed);
     const paths = instancePaths(ctx.home, profile.name, instance.instanceName);
     const notices: string[] = [];
     if (existing.running) {
@@ -119,7 +161,7 @@ export async function launchGateway(ctx: GatewayContext, opts: LaunchOptions = {
       const cluster = await clusterFound;
       report('register', 'start', 'Checking its registration');
       const running = moduleOfLabels(existing.running.labels);
-      const reg = await wait(cluster.clusterId, instance.instanceId, existing.running.id, running);
+      const reg = await wait(cluster.clusterId, instance.instanceId, existing.running.id, running, false);
       report('register', 'done', `Registered at ${reg.instance.register_time}`);
       // A kept bundle that is not accepted right now: say why, rather than report a plain success.
       const [{ rendered, address }, { kept }] = await Promise.all([templated, prepared]);
@@ -199,7 +241,7 @@ export async function launchGateway(ctx: GatewayContext, opts: LaunchOptions = {
     report('container', 'done', `Started ${containerName} (${container.id.slice(0, 12)})`);
 
     report('register', 'start', 'Waiting for the first heartbeat');
-    const reg = await wait(cluster.clusterId, instance.instanceId, container.id, choice.kind);
+    const reg = await wait(cluster.clusterId, instance.instanceId, container.id, choice.kind, true);
     report('register', 'done', `Registered at ${reg.instance.register_time}`);
     rollback.commit();
     return {
