@@ -132,12 +132,15 @@ const engine = new DockerEngine({ protocol: 'unix', url: `unix://${TEST_DOCKER_S
 
 try {
   const bare: number[] = [];
+  // The bare side's create + cp + start, to set apart the launch's own time from Docker's (see below).
+  const bareDocker: number[] = [];
   const first: StageTimes[] = [];
   const again: StageTimes[] = [];
   const propagation: number[] = [];
   // Milliseconds after Docker's State.StartedAt: where the time after `start` goes.
   const bareAnswer: number[] = [];
   const agentAcked: number[] = [];
+  const agentAttempted: number[] = [];
   const launchReturned: number[] = [];
   const startedAt = async (id: string) => Date.parse((await docker.getContainer(id).inspect()).State.StartedAt);
   for (let i = 0; i < RUNS; i++) {
@@ -181,6 +184,7 @@ try {
       { folderOwner: { ...own, mode: 0o700 } },
     );
     await c.start();
+    bareDocker.push(performance.now() - t0);
     await firstResponse(http as number, 30_000);
     bare.push(performance.now() - t0);
     bareAnswer.push(Date.now() - (await startedAt(c.id)));
@@ -198,6 +202,8 @@ try {
     launchReturned.push(returnedAt - started);
     const agent = await readAgentStatus(engine, containerId);
     if (agent?.registered_at) agentAcked.push(Date.parse(agent.registered_at) - started);
+    // The first attempt is the registering one on a healthy run; its start splits nginx's start-up from the heartbeat itself.
+    if (agent?.last_attempt_at && agent.consecutive_failures === 0) agentAttempted.push(Date.parse(agent.last_attempt_at) - started);
 
     // Status propagation: Docker's own stop time to the watcher's `stopped`.
     const watcher = new StatusWatcher({ engine, home, profile: 'local', instanceName, client: h.client, pollMs: 10_000, instancePollMs: 10_000 });
@@ -214,17 +220,25 @@ try {
   const firstRatio = median(first.map((r) => r.total)) / base;
   const againRatio = median(again.map((r) => r.total)) / base;
   const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+  // Both sides make the same three Docker calls, whose times swing most on a busy machine. The launch's
+  // own time is its total less those calls; added to the bare side's median calls it gives a ratio in
+  // which the swing of those calls cancels. The goal is judged on the plain ratio above it.
+  const dockerOf = (r: StageTimes) => ['createContainer', 'copyFilesIn', 'startContainer'].reduce((sum, m) => sum + (r.calls.get(m) ?? []).reduce((a, b) => a + b, 0), 0);
+  const steadied = (runs: StageTimes[]) => (median(runs.map((r) => r.total - dockerOf(r))) + median(bareDocker)) / base;
   console.log(`launch benchmark, ${RUNS} runs, image ${STANDIN_IMAGE} (present)`);
   console.log(`  bare create + cp bundle + start → first answer: median ${base.toFixed(0)} ms (runs: ${bare.map((x) => x.toFixed(0)).join(', ')})`);
   for (const line of stageTable('first launch → registered', first)) console.log(line);
   for (const line of stageTable('re-launch → registered', again)) console.log(line);
   if (process.env.BENCH_TRACE) console.log(`  last re-launch, engine calls and progress: ${again.at(-1)?.trace.join(', ')}`);
   console.log(
-    `  after Docker's StartedAt (medians): bare first answer +${median(bareAnswer).toFixed(0)} ms; re-launch: agent's first heartbeat answered +${median(agentAcked).toFixed(0)} ms, ` +
+    `  after Docker's StartedAt (medians): bare first answer +${median(bareAnswer).toFixed(0)} ms; re-launch: agent's first heartbeat sent +${median(agentAttempted).toFixed(0)} ms, answered +${median(agentAcked).toFixed(0)} ms, ` +
       `launch returned +${median(launchReturned).toFixed(0)} ms`,
   );
   console.log(`  ratio first launch / bare : ${firstRatio.toFixed(2)}×  (target ≤ 1.5×) ${verdict(firstRatio <= 1.5)}`);
   console.log(`  ratio re-launch / bare    : ${againRatio.toFixed(2)}×  (target ≤ 1.2×) ${verdict(againRatio <= 1.2)}`);
+  console.log(
+    `  the same with both sides' create + cp + start at the bare median (${median(bareDocker).toFixed(0)} ms): first launch ${steadied(first).toFixed(2)}×, re-launch ${steadied(again).toFixed(2)}×`,
+  );
   console.log(`  stopped propagation       : median ${median(propagation).toFixed(0)} ms (runs: ${propagation.map((x) => x.toFixed(0)).join(', ')})  (target ≤ 1000 ms) ${verdict(median(propagation) <= 1000)}`);
 } finally {
   await removeContainersByLabel(docker, TEST_LABEL, run);
