@@ -78,7 +78,8 @@ test('aborted mid-pull: the launch says it was cancelled and leaves nothing behi
         if (p.stage === 'image' && p.status === 'progress') abort.abort();
       },
     }),
-    /cancelled/i,
+    // The reason, not the wording, is what the UI tells a cancel from a failure by.
+    { reason: 'cancelled', message: /cancelled/i },
   );
   assert.ok(seen.some((p) => p.stage === 'image' && p.status === 'progress'), 'the pull had started');
   assert.ok(!seen.some((p) => p.stage === 'container'), 'no container stage after the abort');
@@ -96,7 +97,7 @@ test('aborted while waiting for the first heartbeat: the container it made is re
         if (p.stage === 'register' && p.status === 'start') abort.abort();
       },
     }),
-    /cancelled while waiting for the gateway to register/,
+    { reason: 'cancelled', message: /cancelled while waiting for the gateway to register/ },
   );
   assert.ok(containerStarted);
   assert.deepEqual(await leftovers(w.profile.name), []);

@@ -48,7 +48,7 @@ test('a cancel rolled back cleanly says nothing was left running', () => {
 });
 
 test('a rollback that failed names what it left, as an error', () => {
-  const ended = { status: stopped, lastLaunchError: { name: 'GatewayError', message: 'The launch was cancelled.\nRolling back also failed: could not undo "container abc": conflict', code: 'container' } };
+  const ended = { status: stopped, lastLaunchError: { name: 'GatewayError', message: 'The launch was cancelled.\nRolling back also failed: could not undo "container abc": conflict', code: 'container', reason: 'cancelled' } };
   const told = cancelOutcome({ cancelled: true }, ended);
   assert.equal(told.tone, 'bad');
   assert.equal(told.text, 'Launch cancelled, but undoing it left something behind: could not undo "container abc": conflict');
@@ -61,9 +61,9 @@ test('a launch that finished first, no launch at all, and one still rolling back
   assert.match(cancelOutcome({ cancelled: true }, undefined).text, /still rolling back/);
 });
 
-test('a cancellation is told apart from a failure, with or without its reason code', () => {
+test('a cancellation is told apart from a failure by its reason code', () => {
   assert.equal(isCancellation({ reason: 'cancelled', message: 'Pull aborted' }), true);
-  assert.equal(isCancellation({ message: 'The launch was cancelled.' }), true, "a stage check's message carries no reason");
+  assert.equal(isCancellation({ message: 'The launch was cancelled for a reason of its own' }), false, 'the reason decides, not the wording');
   assert.equal(isCancellation({ reason: 'port-in-use', message: 'Port 9080 is in use' }), false);
   assert.equal(isCancellation(undefined), false);
 });

@@ -22,9 +22,8 @@ export function cancelOutcome(asked: { cancelled: boolean }, ended: Pick<StatusS
 
 /**
  * Whether a launch error is a cancellation (the user's, the tray's, Ctrl-C): not a failure to explain.
- * The core marks most with the reason `cancelled`; its stage checks only say so in their message.
+ * Every cancellation the core throws carries the reason `cancelled`, a rollback's failure included.
  */
 export function isCancellation(err: { reason?: string | undefined; message: string } | undefined): boolean {
-  if (!err) return false;
-  return err.reason === 'cancelled' || /^The launch was cancelled\b/.test(err.message);
+  return err?.reason === 'cancelled';
 }

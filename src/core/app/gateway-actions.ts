@@ -83,7 +83,7 @@ export class GatewayActions {
     try {
       progress({ stage: 'control-plane', status: 'start', message: 'Connecting to the control plane' });
       if (!live.client && live.profile.kind === 'local') live = await this.deps.ensureControlPlane();
-      if (signal.aborted) throw new GatewayError('control-plane', 'The launch was cancelled.');
+      if (signal.aborted) throw new GatewayError('control-plane', 'The launch was cancelled.', { reason: 'cancelled' });
       progress({ stage: 'control-plane', status: 'done', message: live.session.apiUrl ?? 'ready' });
       if (!live.client) {
         // A cloud profile whose token is missing or refused: said with its reason, so the window offers "Set the token".

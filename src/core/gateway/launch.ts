@@ -53,7 +53,7 @@ export async function launchGateway(ctx: GatewayContext, opts: LaunchOptions = {
     }
   };
   const abortCheck = (stage: LaunchStage): void => {
-    if (opts.signal?.aborted) throw new GatewayError(stage, 'The launch was cancelled.');
+    if (opts.signal?.aborted) throw new GatewayError(stage, 'The launch was cancelled.', { reason: 'cancelled' });
   };
   const { profile, engine, client } = ctx;
   const image = opts.image ?? profile.image;

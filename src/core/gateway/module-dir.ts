@@ -20,7 +20,7 @@ export async function moduleDirFor(ctx: GatewayContext, choice: ModuleChoice, re
     report({ status: 'progress', message: obtained.message });
     return obtained.dir;
   } catch (err) {
-    if (signal?.aborted) throw new GatewayError('module', 'The launch was cancelled.', { cause: err });
+    if (signal?.aborted) throw new GatewayError('module', 'The launch was cancelled.', { cause: err, reason: 'cancelled' });
     if (err instanceof ModuleUnavailableError) throw new GatewayError('module', err.message, { cause: err });
     throw new GatewayError('module', `Could not prepare API7's Cloud Lua Module from ${choice.url}: ${messageOf(err)}`, { cause: err });
   }
