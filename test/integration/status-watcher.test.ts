@@ -2,14 +2,20 @@
  * The status watcher against a real dockerd, the stand-in gateway, a real etcd and the real control plane
  * with shrunk thresholds: healthy after launch, `stopped` within 1 s of a stop, `error` within 1 s of a
  * kill and out of it within 1 s of a start (Docker events, not polling: the container is never polled),
- * `lost` after the threshold when the control plane stops, and back to healthy when it returns.
+ * `lost` after the threshold when the control plane stops, and back to healthy when it returns. Docker
+ * sends the watcher the events of its own gateway only, not those of every managed container.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Engine } from '../../src/core/engine/engine.ts';
+import { managedLabels } from '../../src/core/engine/labels.ts';
+import type { EngineMonitor } from '../../src/core/engine/monitor.ts';
+import type { EngineEvent } from '../../src/core/engine/types.ts';
 import { launchGateway } from '../../src/core/gateway/launch.ts';
 import type { LaunchResult } from '../../src/core/gateway/types.ts';
 import type { GatewayStatus } from '../../src/core/status/gateway-status.ts';
 import { StatusWatcher } from '../../src/core/status/status-watcher.ts';
+import { STANDIN_IMAGE, TEST_LABEL } from '../helpers/docker.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { startLaunchWorld, type LaunchWorld } from './launch-setup.ts';
 
@@ -18,6 +24,8 @@ const LOST_AFTER_MS = 3000;
 let w: LaunchWorld;
 let watcher: StatusWatcher;
 let launched: LaunchResult;
+/** The watcher's own monitor, to see what Docker sends it. */
+let monitor: EngineMonitor | undefined;
 const seen: Array<{ at: number; status: GatewayStatus }> = [];
 
 function stateSince(state: GatewayStatus['state'], since: number): { at: number; status: GatewayStatus } | undefined {
@@ -27,8 +35,10 @@ function stateSince(state: GatewayStatus['state'], since: number): { at: number;
 before(async () => {
   w = await startLaunchWorld('status', { lostAfterMs: LOST_AFTER_MS, offlineAfterMs: 600_000 });
   launched = await launchGateway(w.ctx());
+  // The real engine, with the monitor it makes for the watcher kept in sight.
+  const engine: Engine = Object.create(w.engine, { createMonitor: { value: (o: Parameters<Engine['createMonitor']>[0]) => (monitor = w.engine.createMonitor(o)) } });
   watcher = new StatusWatcher({
-    engine: w.engine,
+    engine,
     home: w.home,
     profile: 'local',
     client: w.h.client,
@@ -111,6 +121,29 @@ test('a killed gateway shows crashed within 1 s, and a start shows within 1 s', 
   assert.ok(started.at - startReturned <= 1000, `start shown ${started.at - startReturned} ms after docker start returned`);
   // Healthy again on a heartbeat of the new run, not on what the control plane remembers of the last one.
   await waitFor(() => seen.find((s) => s.at >= t1 && s.status.state === 'healthy' && Date.parse(s.status.lastHeartbeatAt ?? '') >= t1 - 1000), { timeoutMs: 30_000, what: 'healthy on a new heartbeat after the start' });
+});
+
+test('the events of another gateway of the same profile never reach the watcher: Docker drops them', async () => {
+  const got: EngineEvent[] = [];
+  const keep = (e: EngineEvent): number => got.push(e);
+  monitor!.on('event', keep);
+  try {
+    const other = await w.docker.createContainer({ Image: STANDIN_IMAGE, Entrypoint: ['sleep'], Cmd: ['0'], Labels: { ...managedLabels('another-instance', 'local'), [TEST_LABEL]: w.run } });
+    await other.start();
+    await other.wait();
+    await other.remove();
+    // Events come in order: once one of ours after it has arrived, any of the other's would have too.
+    const ours = w.docker.getContainer(launched.containerId);
+    await ours.pause();
+    await ours.unpause();
+    await waitFor(() => got.some((e) => e.type === 'container' && e.containerId === launched.containerId && e.action === 'unpause'), { timeoutMs: 5000, intervalMs: 20, what: 'our unpause event' });
+    assert.deepEqual(
+      got.filter((e) => e.type === 'container' && e.containerId === other.id).map((e) => e.type === 'container' && e.action),
+      [],
+    );
+  } finally {
+    monitor!.off('event', keep);
+  }
 });
 
 test('dispose releases everything: no more emissions', async () => {

@@ -71,8 +71,17 @@ class ManualClock implements ThrottleClock {
 
 /** The engine's monitor without a daemon: ready at start, one events stream, events sent by the test. */
 class ScriptedMonitorFake extends EngineMonitor {
+  /** The filters Docker would apply now: the first ones, then the last set. */
+  filters: Record<string, string[]> | undefined;
   constructor(readonly options: Omit<EngineMonitorOptions, 'endpoint' | 'docker' | 'reason'>) {
     super({ endpoint: { protocol: 'unix', url: 'unix:///counting-engine-fake.sock', socketPath: '/counting-engine-fake.sock' }, reason: 'fake' });
+    this.filters = options.eventFilters;
+  }
+  /** As the real one does: a new stream with the new filters, so 'subscribed' again. */
+  override setEventFilters(filters: Record<string, string[]> | undefined): void {
+    if (JSON.stringify(filters) === JSON.stringify(this.filters)) return;
+    this.filters = filters;
+    queueMicrotask(() => this.emit('subscribed'));
   }
   override start(): void {
     queueMicrotask(() => {
@@ -93,7 +102,8 @@ class CountingEngineFake implements Engine {
   startedAt = T0 - 60_000;
 
   constructor(
-    readonly instanceId: string,
+    /** Not readonly: a test launches (writes the id) after the watcher started. */
+    public instanceId: string,
     readonly clock: ManualClock,
     readonly containerId = 'c'.repeat(64),
   ) {}
@@ -216,12 +226,36 @@ after(() => {
   rmSync(home, { recursive: true, force: true });
 });
 
-test('Docker is asked only for state changes of our gateways', () => {
-  const filters = engine.monitor!.options.eventFilters!;
+test('Docker is asked only for state changes of our gateway: its instance, not every managed container', () => {
+  const filters = engine.monitor!.filters!;
   assert.deepEqual(filters.type, ['container']);
-  assert.deepEqual(filters.label, ['io.gateway-tray.managed=true']);
+  assert.deepEqual(filters.label, ['io.gateway-tray.managed=true', 'io.gateway-tray.profile=local', `io.gateway-tray.instance-id=${engine.instanceId}`]);
   for (const a of ['start', 'stop', 'die', 'kill']) assert.ok(filters.event!.includes(a), a);
   for (const a of ['archive-path', 'exec_start', 'extract-to-dir']) assert.ok(!filters.event!.includes(a), a);
+});
+
+test('started before the first launch: the profile is followed, then only the instance launched', async () => {
+  const fresh = mkdtempSync(join(tmpdir(), 'gt-idle-fresh-'));
+  const c = new ManualClock();
+  const e = new CountingEngineFake('not-launched-yet', c);
+  const w = new StatusWatcher({ engine: e, home: fresh, profile: 'local', client: new ControlPlaneRecordFake('not-launched-yet', c).client(), clusterId: 'cluster-1', clock: c, lostAfterMs: LOST_AFTER_MS });
+  try {
+    w.start();
+    await c.settle();
+    assert.deepEqual(e.monitor!.filters!.label, ['io.gateway-tray.managed=true', 'io.gateway-tray.profile=local']);
+    assert.equal(e.counts.list, 0, 'no instance id: no container to look for');
+    // The launch: the id is written to the home, then its container is created.
+    e.instanceId = makeInstanceId({ home: fresh, profile: 'local' }).id;
+    e.send('create');
+    await c.settle();
+    assert.deepEqual(e.monitor!.filters!.label, ['io.gateway-tray.managed=true', 'io.gateway-tray.profile=local', `io.gateway-tray.instance-id=${e.instanceId}`]);
+    assert.equal(w.current?.containerId, e.containerId);
+    // The new stream was read once ('subscribed'), as events between two streams are lost; not more.
+    assert.equal(e.counts.list, 2);
+  } finally {
+    w.dispose();
+    rmSync(fresh, { recursive: true, force: true });
+  }
 });
 
 test('nobody looks and nothing changes: the status file is never read, the container read once, the record only when it could say Lost', async () => {

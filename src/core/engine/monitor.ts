@@ -31,6 +31,10 @@ export interface MonitorEvents {
   subscribed: [];
 }
 
+const filterKey = (f: Record<string, string[]> | undefined): string =>
+  f === undefined ? '' : JSON.stringify(Object.keys(f).sort().map((k) => [k, [...f[k]!].sort()]));
+const sameFilters = (a: Record<string, string[]> | undefined, b: Record<string, string[]> | undefined): boolean => filterKey(a) === filterKey(b);
+
 /**
  * Watches one Docker endpoint: a ping, then the /events stream. When the daemon goes away it reports
  * `unavailable` and retries with capped, jittered exponential backoff. It never throws: every failure
@@ -44,6 +48,9 @@ export class EngineMonitor extends EventEmitter<MonitorEvents> {
   private pingAbort: AbortController | undefined;
   private eventsAbort: AbortController | undefined;
   private events: NodeJS.ReadableStream | undefined;
+  /** The filters the open stream was asked with. */
+  private eventsFilters: Record<string, string[]> | undefined;
+  private eventFilters: Record<string, string[]> | undefined;
   private probing = false;
   private probeAgain = false;
   private started = false;
@@ -53,6 +60,7 @@ export class EngineMonitor extends EventEmitter<MonitorEvents> {
     super();
     this.docker = opts.docker ?? createDockerClient(opts.endpoint);
     this.backoff = new Backoff(opts.backoff);
+    this.eventFilters = opts.eventFilters;
     this.current = { status: 'unavailable', endpoint: opts.endpoint.url, reason: 'Docker has not been checked yet', since: new Date() };
   }
 
@@ -73,6 +81,17 @@ export class EngineMonitor extends EventEmitter<MonitorEvents> {
     this.backoff.reset();
     if (this.probing) this.probeAgain = true;
     else void this.probe();
+  }
+
+  /**
+   * Narrows (or widens) what Docker sends from now on. An open stream is replaced by one with the new
+   * filters, and 'subscribed' is sent again: events between the two streams are lost.
+   */
+  setEventFilters(filters: Record<string, string[]> | undefined): void {
+    if (sameFilters(this.eventFilters, filters)) return;
+    this.eventFilters = filters;
+    // The probe (re)opens the stream when the open one was asked with other filters.
+    if (!this.disposed && (this.events || this.probing)) this.probeNow();
   }
 
   dispose(): void {
@@ -129,18 +148,20 @@ export class EngineMonitor extends EventEmitter<MonitorEvents> {
     }
   }
 
-  /** Opens the events stream unless one is open; true when a new one was opened. */
+  /** Opens the events stream unless one with the current filters is open; true when a new one was opened. */
   private async openEvents(): Promise<boolean> {
-    if (this.events) return false;
+    if (this.events && this.eventsFilters === this.eventFilters) return false;
+    this.closeEvents();
     const abort = new AbortController();
     this.eventsAbort = abort;
-    const filters = this.opts.eventFilters;
+    const filters = this.eventFilters;
     const stream = await this.docker.getEvents({ abortSignal: abort.signal, ...(filters ? { filters } : {}) } as Docker.GetEventsOptions);
     if (this.disposed || abort.signal.aborted) {
       (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
       return false;
     }
     this.events = stream;
+    this.eventsFilters = filters;
     const splitter = new JsonLineSplitter();
     stream.on('data', (chunk: Buffer) => {
       if (this.events !== stream) return;

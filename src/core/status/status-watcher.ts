@@ -16,7 +16,7 @@ import { agentWanted, heartbeatMs, instanceIntervalMs, instanceWanted, type Read
 import { SourceRuns } from './source-runs.ts';
 import type { StatusInputs } from './status-inputs.ts';
 import type { StatusWatcherOptions } from './status-watcher-options.ts';
-import { changesWatchedContainer, ENGINE_HEALTH_MS, WATCHED_EVENTS } from './watched-events.ts';
+import { changesWatchedContainer, ENGINE_HEALTH_MS, watchedEventFilters } from './watched-events.ts';
 
 // Part of the watcher's public face, each kept with its concern.
 export type { StatusWatcherOptions } from './status-watcher-options.ts';
@@ -65,7 +65,7 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus]; insta
     this.#runs = new SourceRuns(this.#clock, () => this.#emit());
     this.#poller = new InstancePoller(options.client, options.clusterId, options.controlPlaneProblem);
     this.#engineKnownSignal = new Promise((resolve) => (this.#markEngineKnown = resolve));
-    this.#monitor = options.engine.createMonitor({ eventFilters: WATCHED_EVENTS, healthIntervalMs: ENGINE_HEALTH_MS });
+    this.#monitor = options.engine.createMonitor({ eventFilters: watchedEventFilters(options.profile, this.#instanceId()), healthIntervalMs: ENGINE_HEALTH_MS });
     this.#monitor.on('state', (s) => this.#onEngineState(s));
     this.#monitor.on('subscribed', () => void this.#refreshContainer());
     this.#monitor.on('event', (e) => this.#onEngineEvent(e));
@@ -218,6 +218,8 @@ export class StatusWatcher extends EventEmitter<{ status: [GatewayStatus]; insta
         this.#seen.agent = null;
         return;
       }
+      // Launched since the watcher started: from now on Docker sends this instance's events only.
+      this.#monitor.setEventFilters(watchedEventFilters(this.#o.profile, id));
       const prev = this.#seen.container;
       const next = containerFacts(await findInstanceContainer(this.#o.engine, this.#o.profile, id));
       this.#seen.container = next;
