@@ -3,26 +3,31 @@
  * run on this machine's real dockerd with a real etcd, `gateway-tray control-plane` and one stand-in
  * gateway launched through the real flow. Each window lasts BENCH_IDLE_SECONDS (default 180; 60 for a
  * quick run), after BENCH_IDLE_WARMUP_SECONDS (default 60) for start-up to settle (a process that has just
- * compiled the app with tsx collects that garbage for a while; the tray runs all day):
+ * started collects its start-up garbage for a while; the tray runs all day). The core runs as the shipped
+ * app runs it, compiled to JavaScript (built first into a temporary package, see compiled-cli.ts);
+ * BENCH_IDLE_RUNTIME=tsx measures `node --import tsx src/cli/main.ts` instead, as the tests run it:
  *
  * 1. baseline: no watcher at all; an empty node process, and dockerd;
  * 2. `gateway-tray ui --web` with no page open (the tray's case: nobody looks);
  * 3. the same process with a page connected to its bridge (somebody looks);
  * 4. `gateway-tray status --watch` alone.
  *
- * CPU time is utime+stime from /proc/<pid>/stat (every thread of the process). The core's processes
- * reach Docker through a counting unix-socket proxy the bench starts itself (DOCKER_HOST), so their
+ * CPU time is the scheduler's run time of every thread of the process (/proc/<pid>/task/<tid>/schedstat,
+ * in ns): utime+stime from /proc/<pid>/stat counts whole 10 ms ticks, too coarse for tens of ms per
+ * minute (the tick figure is printed beside it). The core's processes reach Docker through a counting unix-socket proxy the bench starts itself (DOCKER_HOST), so their
  * requests are counted by kind. Targets: the core under 50 ms/min, and under 50 ms/min more in dockerd
  * than the baseline, with nobody looking. Other work on the machine (other containers) shows up in
  * dockerd's figures in bursts, so the median of its 10 s slices is printed beside the mean; the request
- * counts are the exact part.
+ * counts are the exact part. The load average is printed with each window: the machine's other work
+ * shows in every figure, the core's included (a busy machine wakes timers late and costs more cache).
  *
  *   npm run bench:idle                       (BENCH_IDLE_SECONDS=180)
+ *   BENCH_IDLE_RUNTIME=tsx npm run bench:idle
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket } from 'ws';
@@ -37,19 +42,36 @@ import { STANDIN_IMAGE, TEST_DOCKER_SOCKET, TEST_LABEL, ensureStandinImage, free
 import { startEtcd } from '../helpers/etcd.ts';
 import { REPO, buildRenderer } from '../helpers/ui-web.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { buildCompiledCli, type CompiledCli } from './compiled-cli.ts';
 import { startRequestCounter } from './docker-request-counter.ts';
 
 const SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 180);
 const WARMUP_SECONDS = Number(process.env.BENCH_IDLE_WARMUP_SECONDS ?? 60);
 const TARGET_MS_PER_MIN = 50;
-const MAIN = join(REPO, 'src/cli/main.ts');
+const RUNTIME = process.env.BENCH_IDLE_RUNTIME ?? 'compiled';
+if (RUNTIME !== 'compiled' && RUNTIME !== 'tsx') throw new Error(`BENCH_IDLE_RUNTIME is 'compiled' (default) or 'tsx', not '${RUNTIME}'`);
 const TICK_MS = 1000 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim() || 100);
 
-/** utime+stime of a process (all its threads), in ms. */
-function cpuMs(pid: number): number {
+/** utime+stime of a process (all its threads), in ms: what the kernel charges it, in whole clock ticks. */
+function tickCpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+/**
+ * The time the scheduler ran each thread of a process, in ms, to the nanosecond: at tens of ms per
+ * minute, whole 10 ms ticks are too coarse (one tick more or less is 5 ms/min in a 2-minute window).
+ * Falls back to the ticks where the kernel keeps no schedstat.
+ */
+function cpuMs(pid: number): number {
+  try {
+    let ns = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    return ns / 1e6;
+  } catch {
+    return tickCpuMs(pid);
+  }
 }
 
 function dockerdPid(): number {
@@ -60,9 +82,13 @@ function dockerdPid(): number {
 
 interface Window {
   perMin: Map<string, number>;
+  /** The same from whole clock ticks (utime+stime), as `ps` and `top` count it. */
+  tickPerMin: Map<string, number>;
   /** ms of CPU in each 10 s slice, per pid: shows a start-up tail apart from the steady state. */
   slices: Map<string, number[]>;
   requests: Map<string, number>;
+  /** The load averages (1, 5, 15 min) at the start and at the end of the window. */
+  load: [string, string];
 }
 
 const SLICE_MS = 10_000;
@@ -70,6 +96,8 @@ const SLICE_MS = 10_000;
 /** CPU per minute of each pid over one window, and the proxy's request counts per minute. */
 async function measure(pids: Record<string, number>, counter?: { reset(): void; counts(): Map<string, number> }): Promise<Window> {
   const read = (): Record<string, number> => Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)]));
+  const loadBefore = load();
+  const ticksBefore = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, tickCpuMs(pid)]));
   const before = read();
   const slices = new Map(Object.keys(pids).map((k) => [k, [] as number[]]));
   counter?.reset();
@@ -83,12 +111,14 @@ async function measure(pids: Record<string, number>, counter?: { reset(): void; 
   }
   const minutes = (performance.now() - t0) / 60_000;
   const perMin = new Map(Object.keys(pids).map((k) => [k, (last[k]! - before[k]!) / minutes]));
+  const tickPerMin = new Map(Object.entries(pids).map(([k, pid]) => [k, (tickCpuMs(pid) - ticksBefore[k]!) / minutes]));
   const requests = new Map([...(counter?.counts() ?? new Map<string, number>())].map(([k, n]) => [k, n / minutes]));
-  return { perMin, slices, requests };
+  return { perMin, tickPerMin, slices, requests, load: [loadBefore, load()] };
 }
 
 function spawnCli(args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[] = []): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', MAIN, ...args], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const entry = compiled ? [compiled.main] : ['--import', 'tsx', join(REPO, 'src/cli/main.ts')];
+  const child = spawn(process.execPath, [...nodeArgs, ...entry, ...args], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
   child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
@@ -130,6 +160,7 @@ async function openPage(ui: { url: string }): Promise<WebSocket> {
   return ws;
 }
 
+const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
 const fmt = (ms: number): string => `${ms.toFixed(1)} ms/min`;
 /** Per minute, from the median 10 s slice: what a window costs without the bursts of other work. */
 const medianPerMin = (slices: number[]): number => [...slices].sort((a, b) => a - b)[Math.floor(slices.length / 2)]! * (60_000 / SLICE_MS);
@@ -145,6 +176,7 @@ function printRequests(w: Window): void {
 const docker = await testDocker();
 await ensureStandinImage(docker);
 await buildRenderer();
+const compiled: CompiledCli | undefined = RUNTIME === 'compiled' ? await buildCompiledCli(REPO) : undefined;
 const run = testRunId('bench-idle');
 const bridge = await bridgeGatewayAddress(docker);
 const home = await mkdtemp(join(tmpdir(), 'gt-bench-idle-'));
@@ -175,7 +207,7 @@ try {
   const [proxyHttp, proxyHttps, control, prometheus] = [...ports] as [number, number, number, number];
   const profile = new ProfileStore({ home }).update('local', { image: STANDIN_IMAGE, ports: { proxyHttp, proxyHttps, control, prometheus } });
   const launched = await launchGateway({ profile, engine, client, home, labels: { [TEST_LABEL]: run } });
-  console.log(`gateway ${launched.instanceId} registered; windows of ${SECONDS} s after ${WARMUP_SECONDS} s of warm-up`);
+  console.log(`gateway ${launched.instanceId} registered; the core runs ${compiled ? 'compiled (node dist/cli/main.js)' : 'under tsx'}; windows of ${SECONDS} s after ${WARMUP_SECONDS} s of warm-up`);
 
   const dockerd = dockerdPid();
   const empty = spawn(process.execPath, ['-e', 'setInterval(() => {}, 2 ** 30)'], { stdio: 'ignore' });
@@ -186,7 +218,7 @@ try {
   const baseDockerd = base.perMin.get('dockerd')!;
   const baseDockerdMedian = medianPerMin(base.slices.get('dockerd')!);
   const baseNode = base.perMin.get('node')!;
-  console.log(`\nbaseline (no watcher)`);
+  console.log(`\nbaseline (no watcher); load average ${base.load[0]} → ${base.load[1]}`);
   console.log(`  empty node process           : ${fmt(baseNode)}`);
   console.log(`  dockerd                      : ${fmt(baseDockerd)} (median slice: ${fmt(baseDockerdMedian)}); ms per 10 s: ${base.slices.get('dockerd')!.map((x) => x.toFixed(0)).join(' ')}`);
   console.log(`  control plane (1 gateway)    : ${fmt(base.perMin.get('cp')!)}  (its own process; not part of the core)`);
@@ -197,9 +229,10 @@ try {
     const c = w.perMin.get(core)!;
     const d = w.perMin.get('dockerd')!;
     const dm = medianPerMin(w.slices.get('dockerd')!);
-    console.log(`\n${title}`);
+    console.log(`\n${title}; load average ${w.load[0]} → ${w.load[1]}`);
     console.log(`  core process                 : ${fmt(c)}  (empty node process ${fmt(baseNode)}, ${ratio(c, baseNode)}${target(c)}`);
-    console.log(`    ms per 10 s                : ${w.slices.get(core)!.map((x) => x.toFixed(0)).join(' ')}`);
+    console.log(`    in clock ticks             : ${fmt(w.tickPerMin.get(core)!)}`);
+    console.log(`    ms per 10 s                : ${w.slices.get(core)!.map((x) => x.toFixed(1)).join(' ')}`);
     console.log(`  dockerd                      : ${fmt(d)}  (${ratio(d, baseDockerd)} baseline; ${fmt(d - baseDockerd)} over it)`);
     console.log(`    median slice               : ${fmt(dm)}  (baseline ${fmt(baseDockerdMedian)}; ${fmt(dm - baseDockerdMedian)} over it${target(dm - baseDockerdMedian)}`);
     console.log(`    ms per 10 s                : ${w.slices.get('dockerd')!.map((x) => x.toFixed(0)).join(' ')}`);
@@ -233,4 +266,5 @@ try {
   await counter.close();
   await etcd.stop();
   await rm(home, { recursive: true, force: true });
+  await compiled?.remove();
 }
