@@ -45,3 +45,9 @@ test('garbage and empty input give no totals and do not throw', () => {
   }
   assert.deepEqual(t.byStatus(), {});
 });
+
+test('only the named metrics are kept, by their whole name, with or without labels', () => {
+  const text = 'apisix_http_status_total{code="200"} 1\napisix_http_status 7\napisix_http_status{code="201"} 2\napisix_http_statusx 3\n';
+  const samples = parsePrometheusText(text, new Set(['apisix_http_status']));
+  assert.deepEqual(samples.map((s) => [s.seriesKey, s.value]), [['apisix_http_status{}', 7], ['apisix_http_status{code="201"}', 2]]);
+});

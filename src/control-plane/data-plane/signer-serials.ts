@@ -48,6 +48,11 @@ export class SignerSerials {
     const own = normalizeSerial(serial);
     const run = runKey(runId);
     const prev = this.seen.get(instanceId);
+    // The same run on the same certificate again, which is every beat but the first: only the order moves.
+    if (prev && prev.runId === run && prev.serials[prev.serials.length - 1] === own) {
+      this.put(instanceId, prev);
+      return;
+    }
     const serials = prev && prev.runId === run ? [...prev.serials.filter((s) => s !== own), own] : [own];
     const entry = { runId: run, serials: serials.slice(-this.perInstance) };
     this.put(instanceId, entry);

@@ -23,7 +23,13 @@ export class RequestTotals {
       const code = s.labels.code;
       if (code === undefined || !/^\d{3}$/.test(code)) continue;
       if (s.labels.route === '') continue;
-      if (!this.series.has(s.seriesKey) && this.series.size >= MAX_SERIES_PER_INSTANCE) continue;
+      // Updated in place: the series live as long as their instance, a new object per post only churns the GC.
+      const known = this.series.get(s.seriesKey);
+      if (known) {
+        known.value = s.value;
+        continue;
+      }
+      if (this.series.size >= MAX_SERIES_PER_INSTANCE) continue;
       this.series.set(s.seriesKey, { code, value: s.value });
     }
     return samples.length;

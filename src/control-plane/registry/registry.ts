@@ -64,31 +64,59 @@ export class InstanceRegistry {
   heartbeat(hb: HeartbeatInput): { registered: boolean; record: InstanceRecord } {
     const now = this.clock.now();
     const prev = this.records.get(hb.id);
+    if (prev) {
+      this.update(prev, hb, now);
+      return { registered: false, record: prev };
+    }
     const record: InstanceRecord = {
       id: hb.id,
-      hostname: hb.hostname ?? prev?.hostname ?? '',
-      ip: hb.ip ?? prev?.ip ?? '',
-      domain: hb.domain ?? prev?.domain ?? '',
-      version: hb.version ?? prev?.version ?? '',
-      agentVersion: hb.agentVersion ?? prev?.agentVersion ?? '',
-      runId: hb.runId ?? prev?.runId ?? '',
-      ports: hb.ports ?? prev?.ports ?? [],
-      apiCalls: (prev?.apiCalls ?? 0) + hb.apiCalls,
-      // An unknown view keeps the last known one: a failed scrape says nothing about the config centre.
-      etcdReachable: hb.etcdReachable ?? prev?.etcdReachable ?? null,
-      configVersion: hb.configVersion ?? prev?.configVersion ?? 0,
-      appliedRevision: hb.appliedRevision ?? prev?.appliedRevision ?? 0,
-      registeredAtMs: prev?.registeredAtMs ?? now,
+      hostname: hb.hostname ?? '',
+      ip: hb.ip ?? '',
+      domain: hb.domain ?? '',
+      version: hb.version ?? '',
+      agentVersion: hb.agentVersion ?? '',
+      runId: hb.runId ?? '',
+      ports: hb.ports ?? [],
+      apiCalls: hb.apiCalls,
+      etcdReachable: hb.etcdReachable ?? null,
+      configVersion: hb.configVersion ?? 0,
+      appliedRevision: hb.appliedRevision ?? 0,
+      registeredAtMs: now,
       lastSeenMs: now,
       certSerial: hb.certSerial,
       certNotAfterMs: hb.certNotAfterMs,
-      // Once bound, always bound: an unbound certificate never takes the instance over (see boundOnly).
-      certBound: hb.certBound === true || prev?.certBound === true,
-      metrics: prev?.metrics ?? null,
+      certBound: hb.certBound === true,
+      metrics: null,
     };
     this.records.set(hb.id, record);
     this.writer?.markDirty(hb.id);
-    return { registered: prev === undefined, record };
+    return { registered: true, record };
+  }
+
+  /**
+   * A beat of a known instance, written into its record: a new record per beat (10,000 gateways, each
+   * record living for one interval) was promoted to the old generation and died there, and the profile
+   * showed that GC work. The same rules as a first beat: what the beat leaves out keeps its last value.
+   */
+  private update(r: InstanceRecord, hb: HeartbeatInput, now: number): void {
+    if (hb.hostname !== undefined) r.hostname = hb.hostname;
+    if (hb.ip !== undefined) r.ip = hb.ip;
+    if (hb.domain !== undefined) r.domain = hb.domain;
+    if (hb.version !== undefined) r.version = hb.version;
+    if (hb.agentVersion !== undefined) r.agentVersion = hb.agentVersion;
+    if (hb.runId !== undefined) r.runId = hb.runId;
+    if (hb.ports !== undefined) r.ports = hb.ports;
+    r.apiCalls += hb.apiCalls;
+    // An unknown view keeps the last known one: a failed scrape says nothing about the config centre.
+    if (hb.etcdReachable !== undefined) r.etcdReachable = hb.etcdReachable;
+    if (hb.configVersion !== undefined) r.configVersion = hb.configVersion;
+    if (hb.appliedRevision !== undefined) r.appliedRevision = hb.appliedRevision;
+    r.lastSeenMs = now;
+    r.certSerial = hb.certSerial;
+    r.certNotAfterMs = hb.certNotAfterMs;
+    // Once bound, always bound: an unbound certificate never takes the instance over (see boundOnly).
+    if (hb.certBound === true) r.certBound = true;
+    this.writer?.markDirty(hb.id);
   }
 
   /** Folds a chunk of Prometheus text into the instance's totals; false when the instance is unknown. */
