@@ -4,8 +4,8 @@
  * gateway launched through the real flow. Each window lasts BENCH_IDLE_SECONDS (default 180; 60 for a
  * quick run), after BENCH_IDLE_WARMUP_SECONDS (default 60) for start-up to settle (a process that has just
  * started collects its start-up garbage for a while; the tray runs all day). The core runs as the shipped
- * app runs it, compiled to JavaScript (built first into a temporary package, see compiled-cli.ts);
- * BENCH_IDLE_RUNTIME=tsx measures `node --import tsx src/cli/main.ts` instead, as the tests run it:
+ * app runs it, compiled to JavaScript (dist/, built first when src/ changed: test/helpers/cli-process.ts);
+ * BENCH_IDLE_RUNTIME=tsx measures `node --import tsx src/cli/main.ts` instead:
  *
  * 1. baseline: no watcher at all; an empty node process, and dockerd;
  * 2. `gateway-tray ui --web` with no page open (the tray's case: nobody looks);
@@ -41,8 +41,8 @@ import { stopGateway } from '../../src/core/gateway/stop.ts';
 import { STANDIN_IMAGE, TEST_DOCKER_SOCKET, TEST_LABEL, ensureStandinImage, freePort, removeContainersByLabel, testDocker, testRunId } from '../helpers/docker.ts';
 import { startEtcd } from '../helpers/etcd.ts';
 import { REPO, buildRenderer } from '../helpers/ui-web.ts';
+import { CLI_ARGS } from '../helpers/cli-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { buildCompiledCli, type CompiledCli } from './compiled-cli.ts';
 import { startRequestCounter } from './docker-request-counter.ts';
 
 const SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 180);
@@ -117,7 +117,7 @@ async function measure(pids: Record<string, number>, counter?: { reset(): void; 
 }
 
 function spawnCli(args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[] = []): { child: ChildProcess; output: () => string } {
-  const entry = compiled ? [compiled.main] : ['--import', 'tsx', join(REPO, 'src/cli/main.ts')];
+  const entry = compiled ? CLI_ARGS : ['--import', 'tsx', join(REPO, 'src/cli/main.ts')];
   const child = spawn(process.execPath, [...nodeArgs, ...entry, ...args], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
@@ -176,7 +176,7 @@ function printRequests(w: Window): void {
 const docker = await testDocker();
 await ensureStandinImage(docker);
 await buildRenderer();
-const compiled: CompiledCli | undefined = RUNTIME === 'compiled' ? await buildCompiledCli(REPO) : undefined;
+const compiled = RUNTIME === 'compiled';
 const run = testRunId('bench-idle');
 const bridge = await bridgeGatewayAddress(docker);
 const home = await mkdtemp(join(tmpdir(), 'gt-bench-idle-'));
@@ -266,5 +266,4 @@ try {
   await counter.close();
   await etcd.stop();
   await rm(home, { recursive: true, force: true });
-  await compiled?.remove();
 }

@@ -1,10 +1,21 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { buildIfChanged, MAIN } from '../../scripts/build-if-changed.ts';
 
 const run = promisify(execFile);
-/** The CLI as a user runs it: a process of its own, so a background control plane it starts outlives it. */
-export const CLI_COMMAND = [process.execPath, '--import', 'tsx', join(import.meta.dirname, '../../src/cli/main.ts')];
+
+// Built here, once per test process and only when src/ changed since the last build, so that no test
+// ever runs a CLI older than the code beside it.
+await buildIfChanged(MAIN);
+
+/**
+ * The CLI as a user runs it: compiled, in a process of its own, so a background control plane it
+ * starts outlives it. Compiled rather than under tsx: a start costs half the CPU (0.8 s against 2 s
+ * here), and the suite starts it hundreds of times.
+ */
+export const CLI_ARGS = [join(import.meta.dirname, '../../dist/cli/main.js')];
+export const CLI_COMMAND = [process.execPath, ...CLI_ARGS];
 
 export interface CliOutcome {
   code: number;

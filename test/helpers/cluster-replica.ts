@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { Agent } from 'node:https';
 import { dpRequest, heartbeatBody, type ClientCredentials } from './control-plane.ts';
 import { waitFor } from './wait-for.ts';
+import { CLI_ARGS } from './cli-process.ts';
 
-const MAIN = join(import.meta.dirname, '../../src/cli/main.ts');
 
 export interface Replica {
   name: string;
@@ -43,7 +43,7 @@ function exited(child: ChildProcess): Promise<void> {
 /** One `gateway-tray control-plane --cluster` replica, a process of its own. */
 export async function startReplica(spec: ReplicaSpec): Promise<Replica> {
   const args = [
-    '--import', 'tsx', MAIN, 'control-plane', '--cluster',
+    ...CLI_ARGS, 'control-plane', '--cluster',
     '--etcd', spec.etcdUrls.join(','),
     '--data-dir', spec.dataDir,
     '--api-listen', '127.0.0.1:0',

@@ -1,13 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { buildRendererIfChanged } from '../../scripts/build-renderer.ts';
+import { buildIfChanged, RENDERER } from '../../scripts/build-if-changed.ts';
+import { CLI_ARGS } from './cli-process.ts';
 import { waitFor } from './wait-for.ts';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 
 /** Builds the renderer as `npm run build:renderer` does (type-check included), unless its inputs are unchanged. */
 export async function buildRenderer(): Promise<void> {
-  await buildRendererIfChanged();
+  await buildIfChanged(RENDERER);
 }
 
 export interface UiProcess {
@@ -18,9 +19,9 @@ export interface UiProcess {
   stop(): Promise<number | null>;
 }
 
-/** Runs `gateway-tray ui --web` as a child process and waits for the URL it prints. */
+/** Runs `gateway-tray ui --web` (the compiled CLI) as a child process and waits for the URL it prints. */
 export async function startUiWeb(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<UiProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'ui', '--web', ...args], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...CLI_ARGS, 'ui', '--web', ...args], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));

@@ -22,8 +22,8 @@ import { STANDIN_IMAGE, ensureStandinImage, freePort, removeContainersByLabel, t
 import { startEtcd, type RunningEtcd } from '../helpers/etcd.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { freeProfilePorts } from './launch-setup.ts';
+import { CLI_ARGS } from '../helpers/cli-process.ts';
 
-const MAIN = join(import.meta.dirname, '../../src/cli/main.ts');
 const LIFETIME_MS = 60_000;
 const HEARTBEAT_INTERVAL_MS = 10_000; // assets/agent/gateway_tray_agent/config.lua
 
@@ -34,7 +34,7 @@ let instanceId: string | undefined;
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', MAIN, ...args], { env, timeout: 120_000 }, (err, stdout, stderr) =>
+    execFile(process.execPath, [...CLI_ARGS, ...args], { env, timeout: 120_000 }, (err, stdout, stderr) =>
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });

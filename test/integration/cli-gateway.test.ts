@@ -19,8 +19,8 @@ import { STANDIN_IMAGE, ensureStandinImage, freePort, removeContainersByLabel, t
 import { startEtcd, type RunningEtcd } from '../helpers/etcd.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { freeProfilePorts } from './launch-setup.ts';
+import { CLI_ARGS } from '../helpers/cli-process.ts';
 
-const MAIN = join(import.meta.dirname, '../../src/cli/main.ts');
 
 let etcd: RunningEtcd;
 let bridge: string;
@@ -39,7 +39,7 @@ function cli(home: string, args: string[], opts: { stdin?: string; timeoutMs?: n
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
-      ['--import', 'tsx', MAIN, ...args],
+      [...CLI_ARGS, ...args],
       { env: { ...process.env, GATEWAY_TRAY_HOME: home }, timeout: opts.timeoutMs ?? 120_000 },
       (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
@@ -58,7 +58,7 @@ async function startControlPlaneCli(home: string): Promise<{ apiPort: number; dp
   const [apiPort, dpPort] = [await freePort(), await freePort()];
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', MAIN, 'control-plane', '--api-listen', `127.0.0.1:${apiPort}`, '--dp-listen', `127.0.0.1:${dpPort}`, '--dp-listen', `${bridge}:${dpPort}`, '--etcd', etcd.url],
+    [...CLI_ARGS, 'control-plane', '--api-listen', `127.0.0.1:${apiPort}`, '--dp-listen', `127.0.0.1:${dpPort}`, '--dp-listen', `${bridge}:${dpPort}`, '--etcd', etcd.url],
     { env: { ...process.env, GATEWAY_TRAY_HOME: home }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   children.push(child);
@@ -152,7 +152,7 @@ test('with `gateway-tray control-plane` running: launch, status --json healthy, 
   assert.equal(cert.restarted, true);
 
   // status --watch prints a line on each change: healthy now, stopped after `stop`.
-  const watch = spawn(process.execPath, ['--import', 'tsx', MAIN, 'status', '--watch', '--json'], { env: { ...process.env, GATEWAY_TRAY_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const watch = spawn(process.execPath, [...CLI_ARGS, 'status', '--watch', '--json'], { env: { ...process.env, GATEWAY_TRAY_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(watch);
   let watched = '';
   watch.stdout?.on('data', (d: Buffer) => (watched += d.toString()));

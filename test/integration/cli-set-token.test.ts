@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHarness, type Harness } from '../helpers/control-plane.ts';
 import { freePort } from '../helpers/docker.ts';
+import { CLI_ARGS } from '../helpers/cli-process.ts';
 
-const MAIN = join(import.meta.dirname, '../../src/cli/main.ts');
 let h: Harness;
 let home: string;
 
@@ -27,7 +27,7 @@ function cli(args: string[], stdin = ''): Promise<Ran> {
   return new Promise((resolve) => {
     // No session bus: the home's store is the encrypted file, as on a headless machine.
     const env = { PATH: process.env.PATH, HOME: home, GATEWAY_TRAY_HOME: home, DOCKER_HOST: 'unix:///nonexistent.sock' };
-    const child = execFile(process.execPath, ['--import', 'tsx', MAIN, ...args], { env, timeout: 60_000 }, (err, stdout, stderr) =>
+    const child = execFile(process.execPath, [...CLI_ARGS, ...args], { env, timeout: 60_000 }, (err, stdout, stderr) =>
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
     child.stdin?.end(stdin);

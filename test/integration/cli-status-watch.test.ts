@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_DOCKER_SOCKET } from '../helpers/docker.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { CLI_ARGS } from '../helpers/cli-process.ts';
 
-const MAIN = join(import.meta.dirname, '../../src/cli/main.ts');
 const dir = mkdtempSync(join(tmpdir(), 'gt-watch-'));
 const socket = join(dir, 'docker.sock');
 const env = { ...process.env, GATEWAY_TRAY_HOME: join(dir, 'home'), DOCKER_HOST: `unix://${socket}` };
@@ -26,7 +26,7 @@ after(() => {
 
 function once(args: string[]): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', MAIN, ...args], { env, timeout: 60_000 }, (err, stdout) =>
+    execFile(process.execPath, [...CLI_ARGS, ...args], { env, timeout: 60_000 }, (err, stdout) =>
       resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout }),
     );
   });
@@ -39,7 +39,7 @@ test('status exits with the engine-unavailable code while Docker is away', async
 });
 
 test('status --watch started while Docker is away waits, says so, and resumes when Docker appears', async () => {
-  child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'status', '--watch', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child = spawn(process.execPath, [...CLI_ARGS, 'status', '--watch', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));

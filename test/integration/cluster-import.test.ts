@@ -10,9 +10,9 @@ import { dpRequest, heartbeatBody, startHarness, type Harness } from '../helpers
 import { freePort } from '../helpers/etcd.ts';
 import { startEtcdCluster, type RunningEtcdCluster } from '../helpers/etcd-cluster.ts';
 import { listInstances, startReplica, type Replica } from '../helpers/cluster-replica.ts';
+import { CLI_ARGS } from '../helpers/cli-process.ts';
 
 const run = promisify(execFile);
-const MAIN = join(import.meta.dirname, '../../src/cli/main.ts');
 const OPERATOR_KEY = randomBytes(24).toString('base64');
 
 let h: Harness | undefined;
@@ -32,7 +32,7 @@ async function apiCall(apiUrl: string, token: string, method: string, path: stri
 }
 
 function runImport(dataDir: string, urls: string[]) {
-  return run(process.execPath, ['--import', 'tsx', MAIN, 'control-plane', 'import', '--data-dir', dataDir, '--etcd', urls.join(',')], {
+  return run(process.execPath, [...CLI_ARGS, 'control-plane', 'import', '--data-dir', dataDir, '--etcd', urls.join(',')], {
     env: { ...process.env, GATEWAY_TRAY_CLUSTER_KEY: OPERATOR_KEY },
   });
 }

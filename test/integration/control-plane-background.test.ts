@@ -14,11 +14,10 @@ import { freePort } from '../helpers/etcd.ts';
 import { readEtcdRecord } from '../../src/core/gateway/etcd-record.ts';
 import { GatewayError } from '../../src/core/gateway/errors.ts';
 import { ensureLocalControlPlane } from '../../src/core/gateway/local-control-plane.ts';
-import { runCliProcess } from '../helpers/cli-process.ts';
+import { CLI_ARGS, runCliProcess } from '../helpers/cli-process.ts';
 
 const run = promisify(execFile);
-const MAIN = join(import.meta.dirname, '../../src/cli/main.ts');
-const CLI = [process.execPath, '--import', 'tsx', MAIN];
+const CLI = [process.execPath, ...CLI_ARGS];
 
 let home: string;
 let env: NodeJS.ProcessEnv;

@@ -10,9 +10,9 @@ import { startEtcd, freePort, type RunningEtcd } from '../helpers/etcd.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { dpRequest } from '../helpers/control-plane.ts';
 import { request } from 'node:https';
+import { CLI_ARGS } from '../helpers/cli-process.ts';
 
 const run = promisify(execFile);
-const MAIN = join(import.meta.dirname, '../../src/cli/main.ts');
 
 let etcd: RunningEtcd;
 let home: string;
@@ -33,7 +33,7 @@ interface Cli {
 }
 
 function startCli(args: string[]): Cli {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'control-plane', ...args], {
+  const child = spawn(process.execPath, [...CLI_ARGS, 'control-plane', ...args], {
     env: { ...process.env, GATEWAY_TRAY_HOME: home },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -14,6 +14,7 @@ import { freePort } from '../helpers/etcd.ts';
 import { readEtcdRecord } from '../../src/core/gateway/etcd-record.ts';
 import { locateLocalControlPlane } from '../../src/core/gateway/local-control-plane.ts';
 import { TEST_DOCKER_SOCKET } from '../helpers/docker.ts';
+import { CLI_COMMAND } from '../helpers/cli-process.ts';
 
 const engine = new DockerEngine({ protocol: 'unix', url: `unix://${TEST_DOCKER_SOCKET}`, socketPath: TEST_DOCKER_SOCKET }, 'test');
 let home: string;
@@ -84,7 +85,7 @@ test('the app and a CLI launch starting at once on a fresh home: one etcd, one c
   mkdirSync(join(raceHome, 'control-plane'), { recursive: true, mode: 0o700 });
   rememberPorts(join(raceHome, 'control-plane'), { apiPort: await freePort(), dpPort: await freePort() });
   const env = { ...process.env, GATEWAY_TRAY_HOME: raceHome, PATH: `/usr/bin:/bin:${process.env.PATH ?? ''}` };
-  const cli = [process.execPath, '--import', 'tsx', join(import.meta.dirname, '../../src/cli/main.ts')];
+  const cli = CLI_COMMAND;
   const { ensureLocalControlPlane } = await import('../../src/core/gateway/local-control-plane.ts');
   const { stopBackgroundControlPlane } = await import('../../src/core/gateway/background-control-plane.ts');
   const [hosted, launched] = await Promise.all([hostLocalControlPlane({ home: raceHome, env, engine }), ensureLocalControlPlane({ home: raceHome, cliCommand: cli, env, timeoutMs: 60_000 })]);

@@ -18,6 +18,7 @@ import type { LaunchProgress } from '../../src/core/gateway/types.ts';
 import { LOCAL_REGISTRY, STANDIN_IMAGE, TEST_LABEL } from '../helpers/docker.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { freeProfilePorts, startLaunchWorld, type LaunchWorld } from './launch-setup.ts';
+import { CLI_ARGS } from '../helpers/cli-process.ts';
 
 let w: LaunchWorld;
 let fresh: string;
@@ -137,7 +138,6 @@ test("the app's cancelLaunch request aborts its launch, and it rolls back", asyn
 });
 
 test('Ctrl-C in `gateway-tray launch` rolls back and exits 130', async () => {
-  const MAIN = join(import.meta.dirname, '../../src/cli/main.ts');
   // A silent agent (a test stand-in): the gateway starts and never heartbeats, so the launch is sure to
   // be waiting for registration when Ctrl-C comes. The real agent registers too fast to catch.
   const silent = join(w.home, 'silent-agent');
@@ -147,13 +147,13 @@ test('Ctrl-C in `gateway-tray launch` rolls back and exits 130', async () => {
   const ports = await freeProfilePorts();
   const add = spawn(
     process.execPath,
-    ['--import', 'tsx', MAIN, 'profiles', 'add', 'cancel-cli', '--cloud', '--url', w.h.cp.apiUrl, '--token-stdin', '--image', STANDIN_IMAGE, '--http-port', String(ports.proxyHttp), '--https-port', String(ports.proxyHttps), '--control-port', String(ports.control), '--prometheus-port', String(ports.prometheus)],
+    [...CLI_ARGS, 'profiles', 'add', 'cancel-cli', '--cloud', '--url', w.h.cp.apiUrl, '--token-stdin', '--image', STANDIN_IMAGE, '--http-port', String(ports.proxyHttp), '--https-port', String(ports.proxyHttps), '--control-port', String(ports.control), '--prometheus-port', String(ports.prometheus)],
     { env: cliEnv, stdio: ['pipe', 'ignore', 'pipe'] },
   );
   add.stdin.end(`${w.h.token}\n`);
   assert.equal(await new Promise((resolve) => add.on('exit', resolve)), 0);
 
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'launch', '-p', 'cancel-cli', '--timeout', '120'], { env: cliEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...CLI_ARGS, 'launch', '-p', 'cancel-cli', '--timeout', '120'], { env: cliEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));

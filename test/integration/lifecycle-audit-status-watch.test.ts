@@ -16,8 +16,8 @@ import type { Duplex } from 'node:stream';
 import { TEST_DOCKER_SOCKET } from '../helpers/docker.ts';
 import { splice } from '../helpers/splice.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { CLI_ARGS } from '../helpers/cli-process.ts';
 
-const MAIN = join(import.meta.dirname, '../../src/cli/main.ts');
 const dir = mkdtempSync(join(tmpdir(), 'gt-audit-watch-'));
 
 /** The real daemon's socket, relayed while open; close() is Docker going away. */
@@ -49,7 +49,7 @@ after(async () => {
 test('status --watch keeps watching when Docker goes away under it, says so, and resumes when it is back', { timeout: 120_000 }, async () => {
   await docker.open();
   const env = { ...process.env, GATEWAY_TRAY_HOME: join(dir, 'home'), DOCKER_HOST: `unix://${docker.path}` };
-  child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'status', '--watch', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child = spawn(process.execPath, [...CLI_ARGS, 'status', '--watch', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
