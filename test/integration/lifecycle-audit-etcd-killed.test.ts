@@ -61,7 +61,9 @@ before(async () => {
   rememberPorts(join(home, 'control-plane'), { apiPort: await freePort(), dpPort: await freePort() });
   new ProfileStore({ home }).update('local', { image: STANDIN_IMAGE, ports: await freeProfilePorts() });
   // The first test shows what `launch` does alone: the background control plane's own supervision is off.
-  env = { ...process.env, GATEWAY_TRAY_HOME: home, DOCKER_HOST: `unix://${TEST_DOCKER_SOCKET}`, PATH: `/usr/bin:/bin:${process.env.PATH ?? ''}`, GATEWAY_TRAY_SUPERVISE_EVERY_MS: '0' };
+  env = { ...process.env, GATEWAY_TRAY_HOME: home, DOCKER_HOST: `unix://${TEST_DOCKER_SOCKET}`, PATH: `/usr/bin:/bin:${process.env.PATH ?? ''}`, GATEWAY_TRAY_SUPERVISE_EVERY_MS: '0',
+    // Its own etcd port: with 2379, another file's home etcd could take the port while this one lies dead.
+    GATEWAY_TRAY_ETCD_PORT: String(await freePort()) };
 });
 
 after(async () => {

@@ -219,7 +219,10 @@ async function startEtcdProcess(home: string, binary: string, env: NodeJS.Proces
   const dir = etcdDir(home);
   ensureDir(dir, PRIVATE_DIR_MODE);
   const tls = await ensureEtcdTls(home, new Date(), log);
-  const clientPort = keepPort !== undefined && (await isPortFree(keepPort)) ? keepPort : (await isPortFree(2379)) ? 2379 : await pickPort();
+  // etcd's own default first, so a developer finds it where etcd's docs say; GATEWAY_TRAY_ETCD_PORT (tests)
+  // names another, as two homes on one machine would otherwise race for 2379 whenever one restarts.
+  const preferred = Number(env.GATEWAY_TRAY_ETCD_PORT) || 2379;
+  const clientPort = keepPort !== undefined && (await isPortFree(keepPort)) ? keepPort : (await isPortFree(preferred)) ? preferred : await pickPort();
   const peerPort = (await isPortFree(2380)) ? 2380 : await pickPort();
   const url = `https://127.0.0.1:${clientPort}`;
   const peer = `https://127.0.0.1:${peerPort}`;
