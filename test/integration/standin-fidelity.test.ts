@@ -110,9 +110,16 @@ describe('APISIX 3.13\'s Prometheus exporter, as the stand-in plays it', () => {
     for (const id of ['plain', 'counted']) {
       await waitFor(async () => (await rig.get(gw, `/${id}/x`)).status === 200, { what: `route ${id} to be served` });
     }
-    const without = (await scrape(gw)).body;
+    // APISIX counts a request in its log phase, after the answer is sent: a scrape right after the answer
+    // may come first, so it is looked for until the counted route shows.
+    const without = await waitFor(
+      async () => {
+        const body = (await scrape(gw)).body;
+        return routeCount(body, 'counted') >= 1 ? body : undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 100, what: 'the route with the plugin to be counted' },
+    );
     assert.equal(routeCount(without, 'plain'), 0, 'a route without the plugin is not counted while no global rule enables it');
-    assert.ok(routeCount(without, 'counted') >= 1);
     await etcd('/v3/kv/put', { key: '/apisix/global_rules/fidelity', value: JSON.stringify({ id: 'fidelity', plugins: { prometheus: {} } }) });
     const counted = await waitFor(
       async () => {
