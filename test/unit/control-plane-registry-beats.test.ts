@@ -1,19 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Clock } from '../../src/control-plane/clock.ts';
 import { WatchTracker } from '../../src/control-plane/config-centre/watch-tracker.ts';
 import { InstanceRegistry } from '../../src/control-plane/registry/registry.ts';
+import { ManualClock } from '../helpers/manual-clock.ts';
 import { DEFAULT_THRESHOLDS } from '../../src/control-plane/registry/status.ts';
 
-class ManualClock implements Clock {
-  constructor(private t: number) {}
-  now() {
-    return this.t;
-  }
-  advance(ms: number) {
-    this.t += ms;
-  }
-}
 
 test('a later beat keeps what it leaves out, adds api calls, moves last seen and keeps a binding', () => {
   const clock = new ManualClock(1_000_000);

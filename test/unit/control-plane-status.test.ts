@@ -1,19 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Clock } from '../../src/control-plane/clock.ts';
 import { WatchTracker } from '../../src/control-plane/config-centre/watch-tracker.ts';
 import { InstanceRegistry, type HeartbeatInput } from '../../src/control-plane/registry/registry.ts';
+import { ManualClock } from '../helpers/manual-clock.ts';
 import { DEFAULT_THRESHOLDS, instanceStatus, validateThresholds } from '../../src/control-plane/registry/status.ts';
 
-class ManualClock implements Clock {
-  constructor(private t: number) {}
-  now() {
-    return this.t;
-  }
-  advance(ms: number) {
-    this.t += ms;
-  }
-}
 
 const hb = (id: string, more: Partial<HeartbeatInput> = {}): HeartbeatInput => ({
   id,
