@@ -122,3 +122,19 @@ test('a container made by an earlier engine instance is found again, so nothing 
   assert.ok((await second.findManaged()).some((c) => c.id === made.id), 'no filter finds every managed container');
   assert.deepEqual(await second.findManaged({ profile: `${profile}-none` }), []);
 });
+
+test('two removals at once (the rollback and a stop, say): each returns only once Docker lists the container no more', async () => {
+  const engine = new DockerEngine(endpoint);
+  const profile = `twice-${run}`;
+  // Several rounds: which of the two calls meets "removal already in progress" depends on timing.
+  for (let round = 0; round < 3; round++) {
+    const made = await engine.runContainer({ image: STANDIN_IMAGE, instanceId: `i-twice-${round}-${run}`, profile, labels: { [TEST_LABEL]: run } });
+    const listed = async () => (await engine.findManaged({ profile })).map((c) => c.id);
+    await Promise.all(
+      [0, 1].map(async () => {
+        await engine.removeContainer(made.id);
+        assert.deepEqual(await listed(), [], `round ${round}: a removal returned while the container was still listed`);
+      }),
+    );
+  }
+});

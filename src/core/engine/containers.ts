@@ -146,14 +146,31 @@ export async function stopContainer(docker: Docker, id: string, opts: { timeoutS
   return inspectContainer(docker, id);
 }
 
-/** Removes a container (forced, with its anonymous volumes). A container that is already gone is fine. */
+/**
+ * Removes a container (forced, with its anonymous volumes). A container that is already gone is fine.
+ * Returns only once Docker no longer lists it, so that a caller's next listing agrees.
+ */
 export async function removeContainer(docker: Docker, id: string): Promise<void> {
   try {
     await docker.getContainer(id).remove({ force: true, v: true });
   } catch (err) {
     const status = statusCodeOf(err);
-    // 404: gone already; 409 "removal already in progress": someone else is doing it.
-    if (status === 404 || (status === 409 && /already in progress/i.test(dockerMessage(err)))) return;
+    if (status === 404) return;
+    // 409 "removal already in progress": someone else's removal is under way; it is done when theirs is.
+    if (status === 409 && /already in progress/i.test(dockerMessage(err))) return waitRemoved(docker, id);
+    throw translate(docker, err, id);
+  }
+}
+
+/** Docker removes a stopped container in well under a second; a removal past this is stuck. */
+const REMOVAL_WAIT_MS = 30_000;
+
+async function waitRemoved(docker: Docker, id: string): Promise<void> {
+  try {
+    await docker.getContainer(id).wait({ condition: 'removed', abortSignal: AbortSignal.timeout(REMOVAL_WAIT_MS) });
+  } catch (err) {
+    if (statusCodeOf(err) === 404) return; // gone before the wait began
+    if ((err as Error).name === 'AbortError') throw new Error(`Docker was still removing container ${id.slice(0, 12)} after ${REMOVAL_WAIT_MS / 1000} s`, { cause: err });
     throw translate(docker, err, id);
   }
 }
