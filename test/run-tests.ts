@@ -4,7 +4,8 @@
  * load once per shard rather than once per file (test/runner/shard-pool.ts; a file that leaves state
  * behind for the next is failed by name, test/runner/leftovers.ts); then integration tests two files
  * at a time (each makes its own containers, homes and ports on the one Docker daemon), except the
- * files of SERIAL, which run alone afterwards; the end-to-end files join the integration files' pool
+ * files of SERIAL, which run afterwards two at a time with each other, and of ALONE, last and one by
+ * one; the end-to-end files join the integration files' pool
  * (run alone, as `e2e`, they go one at a time). An integration or end-to-end file runs in
  * its own `run()`; each file's duration is measured, not guessed. A line per file
  * as it finishes, with its diagnostics; the full TAP of a file that failed; then each file's duration,
@@ -48,11 +49,13 @@ const UNIT_FILE_TIMEOUT_MS = Number(process.env.GATEWAY_TRAY_UNIT_FILE_TIMEOUT_M
 const UNIT_OWN_PROCESS: Record<string, string> = {};
 
 /**
- * Integration files that run with no other file beside them, and why. Everything else may share the
- * machine with one other file: each test makes its own containers (labelled with its run id), homes,
- * etcd and ports. A file that measures time on the real clock, restarts a daemon, or fills a disk is
- * listed here; so is any file that finds another one's work in its way. A name here that no longer
- * exists fails the run, so the list cannot rot silently.
+ * Integration files kept away from the pool, and why. Everything else may share the machine with one
+ * other pool file: each test makes its own containers (labelled with its run id), homes, etcd and ports.
+ * A file here measures time on the real clock, restarts a daemon, or fills a disk: beside the pool, whose
+ * files keep both cores busy, its waits stretch. After the pool they run two at a time with each other:
+ * they spend most of their time waiting on that clock (the cores were 80–99% idle while they ran one by
+ * one), so two of them side by side still find a core free whenever they wake. A name here that no
+ * longer exists fails the run.
  *
  * Not here although they time heartbeats: the two renewal files (cert-auto-renew*). Their renewal now
  * restarts the gateway right after a heartbeat, so the pause they bound by one interval (11.5 s) was
@@ -66,14 +69,20 @@ const SERIAL: Record<string, string> = {
   'test/integration/status-watcher.test.ts': 'asserts status propagation within 1 s',
   'test/integration/engine-monitor-daemon.test.ts': 'stops and starts a private dockerd',
   'test/integration/engine-restart-policy-daemon.test.ts': 'stops and starts a private dockerd',
-  // The app refuses to remove a profile while a gateway of a profile by that name runs anywhere on the
-  // daemon (findManaged matches the profile label, not the home), so another file's "local" gateway
-  // changes the error this file expects.
-  'test/integration/web-bridge.test.ts': 'removes profile "local", refused while any file runs a "local" gateway',
   'test/integration/credentials-disk-full.test.ts': 'fills a disk',
   'test/integration/etcd-tls.test.ts': 'fills a disk',
   'test/integration/control-plane-damaged-files.test.ts': 'fills a disk',
 };
+
+/** Files that run with no other file at all, last, and why. */
+const ALONE: Record<string, string> = {
+  // The app refuses to remove a profile while a gateway of a profile by that name runs anywhere on the
+  // daemon (findManaged matches the profile label, not the home), so another file's "local" gateway
+  // changes the error this file expects.
+  'test/integration/web-bridge.test.ts': 'removes profile "local", refused while any file runs a "local" gateway',
+};
+/** How many SERIAL files run at once after the pool. */
+const SERIAL_JOBS = 2;
 
 /**
  * Files known to take longest start first, so that the last file to finish is a short one. The
@@ -92,6 +101,9 @@ const SLOW_FIRST = [
   'test/integration/etcd-container.test.ts',
   'test/integration/control-plane-cli.test.ts',
   'test/integration/control-plane-background.test.ts',
+  // The longest of SERIAL, which orders its files the same way.
+  'test/integration/lifecycle-faults.test.ts',
+  'test/integration/agent-standin.test.ts',
 ];
 const DURATIONS_FILE = '.cache/test-durations.json';
 
@@ -268,10 +280,15 @@ async function runGroup(group: Group, only: string | undefined, notes: string[],
     await runPool([...files, ...joined], group, 1, results, groupOf);
     return results;
   }
-  const alone = files.filter((f) => relative(ROOT, f) in SERIAL);
-  // Two phases: the files that may share the machine, longest first; then the serial ones, one by one.
-  await runPool(longestFirst([...files.filter((f) => !alone.includes(f)), ...joined]), group, group.concurrency, results, groupOf);
-  if (alone.length > 0) console.log(`# ${group.name}: ${alone.length} files that run alone (SERIAL in test/run-tests.ts)`);
+  const serial = files.filter((f) => relative(ROOT, f) in SERIAL);
+  const alone = files.filter((f) => relative(ROOT, f) in ALONE);
+  // Three phases: the files that may share the machine, longest first; the serial ones, a few at a time,
+  // longest first; then each of those that must be alone.
+  const pooled = files.filter((f) => !serial.includes(f) && !alone.includes(f));
+  await runPool(longestFirst([...pooled, ...joined]), group, group.concurrency, results, groupOf);
+  if (serial.length > 0) console.log(`# ${group.name}: ${serial.length} files away from the pool, ${SERIAL_JOBS} at a time (SERIAL in test/run-tests.ts)`);
+  await runPool(longestFirst(serial), group, SERIAL_JOBS, results);
+  if (alone.length > 0) console.log(`# ${group.name}: ${alone.length} files that run alone (ALONE in test/run-tests.ts)`);
   await runPool(alone, group, 1, results);
   return results;
 }
@@ -279,7 +296,7 @@ async function runGroup(group: Group, only: string | undefined, notes: string[],
 const args = process.argv.slice(2);
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const wanted = args.filter((a) => !a.startsWith('--'));
-const gone = [...Object.keys(SERIAL), ...Object.keys(UNIT_OWN_PROCESS)].filter((f) => {
+const gone = [...Object.keys(SERIAL), ...Object.keys(ALONE), ...Object.keys(UNIT_OWN_PROCESS)].filter((f) => {
   try {
     readFileSync(join(ROOT, f));
     return false;
@@ -288,7 +305,7 @@ const gone = [...Object.keys(SERIAL), ...Object.keys(UNIT_OWN_PROCESS)].filter((
   }
 });
 if (gone.length > 0) {
-  console.error(`SERIAL or UNIT_OWN_PROCESS in test/run-tests.ts names files that do not exist: ${gone.join(', ')}`);
+  console.error(`SERIAL, ALONE or UNIT_OWN_PROCESS in test/run-tests.ts names files that do not exist: ${gone.join(', ')}`);
   process.exit(2);
 }
 const unknown = wanted.filter((w) => !GROUPS.some((g) => g.name === w));
