@@ -137,11 +137,13 @@ interface FileResult {
   passed: number;
   failed: number;
   skipped: number;
+  /** Its tests (leaves, not suites) with their own durations. */
+  tests: Array<{ name: string; ms: number }>;
 }
 
 /** Counts leaves only: a suite's own pass or fail closes tests that were already counted. */
-function count(events: TestEvent[]): Pick<FileResult, 'passed' | 'failed' | 'skipped'> {
-  const out = { passed: 0, failed: 0, skipped: 0 };
+function count(events: TestEvent[]): Pick<FileResult, 'passed' | 'failed' | 'skipped' | 'tests'> {
+  const out = { passed: 0, failed: 0, skipped: 0, tests: [] as FileResult['tests'] };
   let previousNesting = -1;
   for (const e of events) {
     if (e.type !== 'test:pass' && e.type !== 'test:fail') continue;
@@ -152,6 +154,8 @@ function count(events: TestEvent[]): Pick<FileResult, 'passed' | 'failed' | 'ski
     if (e.data.skip !== undefined || e.data.todo !== undefined) out.skipped += 1;
     else if (e.type === 'test:pass') out.passed += 1;
     else out.failed += 1;
+    const ms = (e.data.details as { duration_ms?: unknown } | undefined)?.duration_ms;
+    if (typeof ms === 'number') out.tests.push({ name: e.data.name ?? '', ms });
   }
   return out;
 }
@@ -330,6 +334,13 @@ for (const group of GROUPS) {
 console.log('\n# duration of each test file, slowest first');
 for (const r of [...results].sort((a, b) => b.ms - a.ms)) {
   console.log(`#   ${(r.ms / 1000).toFixed(1).padStart(6)} s  ${r.group.padEnd(11)} ${relative(ROOT, r.file)}`);
+}
+// Where the time goes inside the files: the slowest tests of the whole run, by their own durations.
+const SLOWEST_TESTS = 15;
+const tests = results.flatMap((r) => r.tests.map((t) => ({ ...t, file: relative(ROOT, r.file) })));
+console.log(`\n# the ${SLOWEST_TESTS} slowest tests`);
+for (const t of tests.sort((a, b) => b.ms - a.ms).slice(0, SLOWEST_TESTS)) {
+  console.log(`#   ${(t.ms / 1000).toFixed(1).padStart(6)} s  ${t.file}: ${t.name.length > 90 ? `${t.name.slice(0, 89)}…` : t.name}`);
 }
 const total = results.reduce((t, r) => ({ passed: t.passed + r.passed, failed: t.failed + r.failed, skipped: t.skipped + r.skipped }), {
   passed: 0,
