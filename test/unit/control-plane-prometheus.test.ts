@@ -51,3 +51,13 @@ test('only the named metrics are kept, by their whole name, with or without labe
   const samples = parsePrometheusText(text, new Set(['apisix_http_status']));
   assert.deepEqual(samples.map((s) => [s.seriesKey, s.value]), [['apisix_http_status{}', 7], ['apisix_http_status{code="201"}', 2]]);
 });
+
+test('totals follow each series down as well as up, and the total is their sum', () => {
+  const t = new RequestTotals();
+  t.ingest('apisix_http_status{code="200",route="1"} 10\napisix_http_status{code="404",route="1"} 3\n');
+  assert.equal(t.total(), 13);
+  // A counter reset (the gateway restarted) lowers its series: the sums move with it.
+  t.ingest('apisix_http_status{code="200",route="1"} 2\n');
+  assert.deepEqual(t.byStatus(), { '200': 2, '404': 3 });
+  assert.equal(t.total(), 5);
+});

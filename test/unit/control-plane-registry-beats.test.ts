@@ -33,7 +33,12 @@ test('metrics posts fold into the record, the latest value of each series counti
   assert.equal(reg.metrics('gw', 'apisix_http_status{code="200",route="r"} 1\n'), false, 'unknown until its first beat');
   reg.heartbeat({ id: 'gw', apiCalls: 0, etcdReachable: true, certSerial: 'aa', certNotAfterMs: 0 });
   reg.metrics('gw', 'apisix_http_status{code="200",route="r"} 1\napisix_http_status{code="500",route="r"} 2\n');
+  const earlier = reg.get('gw');
+  const summary = reg.record('gw')?.metrics;
   reg.metrics('gw', 'apisix_http_status{code="200",route="r"} 4\n');
   assert.deepEqual(reg.get('gw')?.metrics?.requests_by_status, { '200': 4, '500': 2 });
   assert.equal(reg.get('gw')?.metrics?.total_requests, 6);
+  // The record's summary is updated in place; a view taken before keeps what it said then.
+  assert.equal(reg.record('gw')?.metrics, summary);
+  assert.deepEqual([earlier?.metrics?.requests_by_status, earlier?.metrics?.total_requests], [{ '200': 1, '500': 2 }, 3]);
 });

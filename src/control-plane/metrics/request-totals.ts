@@ -15,6 +15,13 @@ const MAX_SERIES_PER_INSTANCE = 20_000;
  */
 export class RequestTotals {
   private readonly series = new Map<string, { code: string; value: number }>();
+  /**
+   * The sums by code and over all codes, moved by each series' change as it comes in rather than summed
+   * again for every post: a post then allocates nothing that outlives it (10,000 gateways post every 15 s).
+   * Series never go away, so a code once seen stays.
+   */
+  private readonly sums: Record<string, number> = {};
+  private sum = 0;
 
   /** Folds one chunk of Prometheus text in; returns how many status samples it held. */
   ingest(text: string): number {
@@ -23,21 +30,30 @@ export class RequestTotals {
       const code = s.labels.code;
       if (code === undefined || !/^\d{3}$/.test(code)) continue;
       if (s.labels.route === '') continue;
-      // Updated in place: the series live as long as their instance, a new object per post only churns the GC.
       const known = this.series.get(s.seriesKey);
       if (known) {
+        this.add(known.code, s.value - known.value);
         known.value = s.value;
         continue;
       }
       if (this.series.size >= MAX_SERIES_PER_INSTANCE) continue;
       this.series.set(s.seriesKey, { code, value: s.value });
+      this.add(code, s.value);
     }
     return samples.length;
   }
 
-  byStatus(): Record<string, number> {
-    const totals: Record<string, number> = {};
-    for (const { code, value } of this.series.values()) totals[code] = (totals[code] ?? 0) + value;
-    return totals;
+  private add(code: string, delta: number): void {
+    this.sums[code] = (this.sums[code] ?? 0) + delta;
+    this.sum += delta;
+  }
+
+  /** Totals by status code: the live object, which later posts change in place. */
+  byStatus(): Readonly<Record<string, number>> {
+    return this.sums;
+  }
+
+  total(): number {
+    return this.sum;
   }
 }

@@ -129,9 +129,15 @@ export class InstanceRegistry {
       this.totals.set(id, totals);
     }
     totals.ingest(text);
-    const requestsByStatus = totals.byStatus();
-    const totalRequests = Object.values(requestsByStatus).reduce((a, b) => a + b, 0);
-    record.metrics = { updatedAtMs: this.clock.now(), requestsByStatus, totalRequests };
+    // Written into the record's own summary when it is this registry's (another replica's, from absorb, is
+    // replaced): one object per instance for its whole life instead of one per post dying in the old generation.
+    const requestsByStatus = totals.byStatus() as Record<string, number>;
+    if (record.metrics?.requestsByStatus === requestsByStatus) {
+      record.metrics.updatedAtMs = this.clock.now();
+      record.metrics.totalRequests = totals.total();
+    } else {
+      record.metrics = { updatedAtMs: this.clock.now(), requestsByStatus, totalRequests: totals.total() };
+    }
     this.writer?.markDirty(id);
     return true;
   }
@@ -249,7 +255,8 @@ export class InstanceRegistry {
       metrics: r.metrics
         ? {
             updated_at: new Date(r.metrics.updatedAtMs).toISOString(),
-            requests_by_status: r.metrics.requestsByStatus,
+            // A copy: the record's own object goes on changing with each metrics post.
+            requests_by_status: { ...r.metrics.requestsByStatus },
             total_requests: r.metrics.totalRequests,
           }
         : null,
