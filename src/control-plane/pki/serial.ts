@@ -11,8 +11,11 @@ export function newSerialHex(): string {
   return bytes.toString('hex');
 }
 
+const NORMALIZED = /^(?:0|[1-9a-f][0-9a-f]*)$/;
+
 /** Normalizes a serial as printed by any tool: lowercase hex, no separators, no leading zeros. */
 export function normalizeSerial(serial: string): string {
-  const hex = serial.replace(/[^0-9a-fA-F]/g, '').toLowerCase().replace(/^0+(?=.)/, '');
-  return hex;
+  // Most calls pass a serial this already normalized (a connection's, read once at handshake): no copies then.
+  if (NORMALIZED.test(serial)) return serial;
+  return serial.replace(/[^0-9a-fA-F]/g, '').toLowerCase().replace(/^0+(?=.)/, '');
 }
