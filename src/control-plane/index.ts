@@ -112,8 +112,9 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
   const writer = await stores.attach(registry);
   registry.attachWriter(writer);
 
-  // Two keys: a launch takes one, and the pool has refilled long before the next launch.
-  const clientKeys = new KeyPool(2);
+  // One key ahead: a launch takes it and the next is made at once, long before another launch comes. Each
+  // more is an RSA key made at every start (0.1–0.5 s of CPU) that a desktop's control plane rarely uses.
+  const clientKeys = new KeyPool(1);
   let dpPort = 0;
   const cp: ControlPlaneContext = {
     identity,
