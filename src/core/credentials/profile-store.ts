@@ -52,6 +52,31 @@ function parseInput<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
 }
 
 /**
+ * One conf per home and process. conf compiles the JSON schema with ajv when it is made (0.1–0.15 s of
+ * the event loop), and reads the file again on each access, so an instance holds nothing but that
+ * compiled schema; the app opens a store for every profile action and every session.
+ */
+const confs = new Map<string, Conf<Settings>>();
+
+function confFor(home: string): Conf<Settings> {
+  let conf = confs.get(home);
+  if (!conf) {
+    const { properties, required, additionalProperties } = settingsJsonSchema;
+    conf = new Conf<Settings>({
+      cwd: home,
+      configName: 'settings',
+      configFileMode: PRIVATE_FILE_MODE,
+      schema: properties as never,
+      rootSchema: { required, additionalProperties } as never,
+      accessPropertiesByDotNotation: false,
+      clearInvalidConfig: false,
+    });
+    confs.set(home, conf);
+  }
+  return conf;
+}
+
+/**
  * Profiles in `$GATEWAY_TRAY_HOME/settings.json`, through conf (electron-store's base, so the same code
  * runs in the CLI and in Electron). Each call re-reads the file, so the app and the CLI see each
  * other's changes. Tokens are not here: see SecretStore and profileTokenKey().
@@ -71,16 +96,7 @@ export class ProfileStore {
     if (!existsSync(this.#home)) ensureDir(this.#home);
     // Migrate or recover before conf sees the file: conf would throw on an old or corrupt one.
     this.#loadAndPersist();
-    const { properties, required, additionalProperties } = settingsJsonSchema;
-    this.#conf = new Conf<Settings>({
-      cwd: this.#home,
-      configName: 'settings',
-      configFileMode: PRIVATE_FILE_MODE,
-      schema: properties as never,
-      rootSchema: { required, additionalProperties } as never,
-      accessPropertiesByDotNotation: false,
-      clearInvalidConfig: false,
-    });
+    this.#conf = confFor(this.#home);
   }
 
   /** Files moved aside since this store was opened, for the caller to show once. */
