@@ -61,3 +61,14 @@ test('totals follow each series down as well as up, and the total is their sum',
   assert.deepEqual(t.byStatus(), { '200': 2, '404': 3 });
   assert.equal(t.total(), 5);
 });
+
+test('a series seen before is read as the full parser reads it: indented, with a timestamp, a bad value skipped', () => {
+  const t = new RequestTotals();
+  t.ingest('apisix_http_status{code="200",route="1",matched_uri="/a}b"} 10\napisix_http_status{code="404",route=""} 9\n');
+  t.ingest('  apisix_http_status{code="200",route="1",matched_uri="/a}b"} 12 1700000000000\napisix_http_status{code="404",route=""} 11\n');
+  assert.deepEqual(t.byStatus(), { '200': 12 });
+  // Not a number, or not finite: the series keeps its last value.
+  for (const bad of ['NaN', '+Inf', 'x', '']) t.ingest(`apisix_http_status{code="200",route="1",matched_uri="/a}b"} ${bad}\n`);
+  assert.deepEqual(t.byStatus(), { '200': 12 });
+  assert.equal(t.total(), 12);
+});
