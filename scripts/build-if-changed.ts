@@ -20,6 +20,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, wri
 import { join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
+import { alive } from '../src/core/gateway/background-process.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const LOCK_WAIT_MS = 300_000;
@@ -100,13 +101,10 @@ function run(bin: string, args: string[]): Promise<void> {
 
 function lockOwnerAlive(lock: string): boolean {
   try {
-    const pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
-    process.kill(pid, 0);
-    return true;
+    return alive(Number(readFileSync(join(lock, 'pid'), 'utf8')));
   } catch (err) {
     // No pid file yet means its owner is writing it this instant.
-    const code = (err as NodeJS.ErrnoException).code;
-    return code === 'EPERM' || (code === 'ENOENT' && statAge(lock) < 5_000);
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' && statAge(lock) < 5_000;
   }
 }
 

@@ -13,6 +13,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } f
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { alive } from '../../src/core/gateway/background-process.ts';
 
 const LOCK_DIR = join(tmpdir(), 'gateway-tray-test-ports');
 /** How many ports below the ephemeral range tests may use. */
@@ -31,16 +32,6 @@ function ephemeralStart(): number {
 
 const HIGH = ephemeralStart();
 const LOW = Math.max(1025, HIGH - SPAN);
-
-function alive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Takes the machine-wide lock for one port; a lock whose owner has exited is taken over. */
 function reserve(port: number): boolean {

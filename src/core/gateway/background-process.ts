@@ -63,6 +63,8 @@ export function tailOf(path: string, lines = 20): string[] {
 
 /** True when a process with this pid exists (signal 0 checks without touching it). */
 export function alive(pid: number): boolean {
+  // kill(0) would signal this process's whole group, and a garbled pid file reads as NaN: neither is a process.
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;
