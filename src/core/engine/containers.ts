@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import { z } from 'zod';
 import { unavailableOr } from './client.ts';
@@ -151,16 +152,28 @@ export async function stopContainer(docker: Docker, id: string, opts: { timeoutS
  * Returns only once Docker no longer lists it, so that a caller's next listing agrees.
  */
 export async function removeContainer(docker: Docker, id: string): Promise<void> {
-  try {
-    await docker.getContainer(id).remove({ force: true, v: true });
-  } catch (err) {
-    const status = statusCodeOf(err);
-    if (status === 404) return;
-    // 409 "removal already in progress": someone else's removal is under way; it is done when theirs is.
-    if (status === 409 && /already in progress/i.test(dockerMessage(err))) return waitRemoved(docker, id);
-    throw translate(docker, err, id);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await docker.getContainer(id).remove({ force: true, v: true });
+      return;
+    } catch (err) {
+      const status = statusCodeOf(err);
+      if (status === 404) return;
+      // 409 "removal already in progress": someone else's removal is under way; it is done when theirs is.
+      if (status === 409 && /already in progress/i.test(dockerMessage(err))) return waitRemoved(docker, id);
+      // overlay2 can lose a race with the container's dying processes over its files ("failed to remove
+      // root filesystem: … directory not empty", seen after a cancelled launch); the container is then
+      // Dead, and removing it again works.
+      if (attempt < REMOVE_ATTEMPTS && /failed to remove root filesystem/i.test(dockerMessage(err))) {
+        await sleep(attempt * 200);
+        continue;
+      }
+      throw translate(docker, err, id);
+    }
   }
 }
+
+const REMOVE_ATTEMPTS = 4;
 
 /** Docker removes a stopped container in well under a second; a removal past this is stuck. */
 const REMOVAL_WAIT_MS = 30_000;
