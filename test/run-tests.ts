@@ -4,14 +4,14 @@
  * load once per shard rather than once per file (test/runner/shard-pool.ts; a file that leaves state
  * behind for the next is failed by name, test/runner/leftovers.ts); then integration tests three files
  * at a time (each makes its own containers, homes and ports on the one Docker daemon), except the
- * files of SERIAL, which run afterwards two at a time with each other, and of ALONE, last and one by
+ * files of SERIAL, which run afterwards three at a time with each other, and of ALONE, last and one by
  * one; the end-to-end files join the integration files' pool
  * (run alone, as `e2e`, they go one at a time). An integration or end-to-end file runs in
  * its own `run()`; each file's duration is measured, not guessed. A line per file
  * as it finishes, with its diagnostics; the full TAP of a file that failed; then each file's duration,
  * slowest first, the total, and one closing line `N passed, N failed, N skipped` for the whole run.
  *
- *   node --import tsx test/run-tests.ts [unit|integration|e2e ...] [--only=<substring>] [--jobs=N]
+ *   node --import tsx test/run-tests.ts [unit|integration|e2e ...] [--only=<substring>] [--jobs=N] [--checks=<npm script>,…]
  *
  * --jobs (or GATEWAY_TRAY_TEST_JOBS) sets how many integration files run at once; 1 is the old
  * one-at-a-time run. GATEWAY_TRAY_UNIT_SHARDS sets the number of unit shards (default: one per core,
@@ -23,6 +23,7 @@ import { join, relative, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { run } from 'node:test';
 import { tap } from 'node:test/reporters';
+import { runNpmScripts } from './runner/npm-scripts.ts';
 import { runInShards, type ShardFileResult } from './runner/shard-pool.ts';
 import type { TestEvent } from './runner/shard-wire.ts';
 
@@ -52,9 +53,9 @@ const UNIT_OWN_PROCESS: Record<string, string> = {};
  * Integration files kept away from the pool, and why. Everything else may share the machine with the
  * other pool files: each test makes its own containers (labelled with its run id), homes, etcd and ports.
  * A file here measures time on the real clock, restarts a daemon, or fills a disk: beside the pool, whose
- * files keep both cores busy, its waits stretch. After the pool they run two at a time with each other:
+ * files keep both cores busy, its waits stretch. After the pool they run three at a time with each other:
  * they spend most of their time waiting on that clock (the cores were 80–99% idle while they ran one by
- * one), so two of them side by side still find a core free whenever they wake. A name here that no
+ * one, and still more than half idle two at a time), so each still finds a core free whenever it wakes. A name here that no
  * longer exists fails the run.
  *
  * Not here although they time heartbeats: the two renewal files (cert-auto-renew*). Their renewal now
@@ -82,25 +83,26 @@ const ALONE: Record<string, string> = {
   'test/integration/web-bridge.test.ts': 'removes profile "local", refused while any file runs a "local" gateway',
 };
 /** How many SERIAL files run at once after the pool. */
-const SERIAL_JOBS = 2;
+const SERIAL_JOBS = 3;
 
 /**
  * Files known to take longest start first, so that the last file to finish is a short one. The
  * durations of the last run on this machine (.cache/test-durations.json) take over when there are some.
  */
 const SLOW_FIRST = [
-  'test/integration/cli-gateway.test.ts',
-  'test/integration/cli-set-token.test.ts',
+  // By a clean CI run's durations (.ci/run on a fresh clone has no .cache).
+  'test/e2e/onboarding.test.ts',
   'test/integration/cert-auto-renew-cli.test.ts',
   'test/integration/cert-auto-renew.test.ts',
   'test/integration/lifecycle-audit-etcd-killed.test.ts',
+  'test/integration/cli-gateway.test.ts',
   'test/integration/gateway-recovery.test.ts',
-  'test/e2e/onboarding.test.ts',
-  'test/integration/cluster-replicas.test.ts',
-  'test/integration/control-plane-embedded-host.test.ts',
-  'test/integration/etcd-container.test.ts',
-  'test/integration/control-plane-cli.test.ts',
+  'test/integration/lifecycle-audit-app-etcd-killed.test.ts',
   'test/integration/control-plane-background.test.ts',
+  'test/integration/cluster-agent-failover.test.ts',
+  'test/integration/lifecycle-app.test.ts',
+  'test/integration/cluster-replicas.test.ts',
+  'test/integration/control-plane-cli.test.ts',
   // The longest of SERIAL, which orders its files the same way.
   'test/integration/lifecycle-faults.test.ts',
   'test/integration/agent-standin.test.ts',
@@ -328,13 +330,26 @@ const notes: string[] = [];
 const runs = (name: string) => wanted.length === 0 || wanted.includes(name);
 // With integration in the run, the end-to-end files share its pool instead of running after it.
 const e2eJoins = runs('integration') && runs('e2e');
+/**
+ * npm scripts (`npm test`: the type-check and lint) run beside the integration files, or from the start
+ * when there are none: the integration files leave a part of the cores idle while they wait for
+ * containers, heartbeats and etcd, where the checks cost about 40 s before any test ran.
+ */
+const checkNames = (args.find((a) => a.startsWith('--checks='))?.slice('--checks='.length) ?? '').split(',').filter(Boolean);
+let checks: ReturnType<typeof runNpmScripts> | undefined;
+const startChecks = () => {
+  if (checkNames.length > 0) checks ??= runNpmScripts(checkNames);
+};
+if (!runs('integration')) startChecks();
 for (const group of GROUPS) {
   if (!runs(group.name) || (group.name === 'e2e' && e2eJoins)) continue;
+  if (group.name === 'integration') startChecks();
   const groupStarted = Date.now();
   const companion = group.name === 'integration' && e2eJoins ? GROUPS.find((g) => g.name === 'e2e') : undefined;
   results.push(...(await runGroup(group, only, notes, companion)));
   console.log(`# ${companion ? `${group.name} and ${companion.name}` : group.name}: ${((Date.now() - groupStarted) / 1000).toFixed(1)} s`);
 }
+const checked = checks ? await checks : undefined;
 
 console.log('\n# duration of each test file, slowest first');
 for (const r of [...results].sort((a, b) => b.ms - a.ms)) {
@@ -355,10 +370,13 @@ const total = results.reduce((t, r) => ({ passed: t.passed + r.passed, failed: t
 const empty = results.filter((r) => r.passed + r.failed + r.skipped === 0);
 for (const r of empty) console.log(`# ${relative(ROOT, r.file)} ran no test: it failed to load`);
 for (const note of notes) console.log(`# ${note}`);
+if (checked) console.log(`# ${checked.summary}${checked.failed.length > 0 ? `; failed: ${checked.failed.join(', ')}` : ''}`);
 console.log(`# ${results.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 rememberDurations(results);
 const ciStarted = Number(process.env.GATEWAY_TRAY_CI_STARTED_MS);
 if (ciStarted > 0) console.log(`# .ci/run so far, installs and fixtures included: ${((Date.now() - ciStarted) / 1000).toFixed(0)} s`);
 // A note is a shard that a file kept alive after its last file: one failure, as a hung file was.
-console.log(`${total.passed} passed, ${total.failed + empty.length + notes.length} failed, ${total.skipped} skipped`);
-process.exitCode = total.failed > 0 || empty.length > 0 || notes.length > 0 || total.passed === 0 ? 1 : 0;
+// A failed check (type-check, lint) counts as one failure, as a file that did not load does.
+const checkFailures = checked?.failed.length ?? 0;
+console.log(`${total.passed} passed, ${total.failed + empty.length + notes.length + checkFailures} failed, ${total.skipped} skipped`);
+process.exitCode = total.failed > 0 || empty.length > 0 || notes.length > 0 || checkFailures > 0 || total.passed === 0 ? 1 : 0;

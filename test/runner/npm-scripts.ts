@@ -1,0 +1,46 @@
+/**
+ * npm scripts run at the same time, each one's output printed whole when it ends, so the lines of two
+ * scripts never mix, and its time said. `test/run-steps.ts` runs the checks before the tests with it;
+ * `test/run-tests.ts --checks=…` runs the type-check and lint beside the integration files.
+ */
+import { spawn } from 'node:child_process';
+
+export interface StepResult {
+  name: string;
+  code: number;
+  ms: number;
+}
+
+export function runNpmScript(name: string): Promise<StepResult> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn('npm', ['run', name], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const output: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => output.push(c));
+    child.stderr.on('data', (c: Buffer) => output.push(c));
+    let ended = false;
+    const done = (code: number) => {
+      if (ended) return; // 'error' and 'close' can both come
+      ended = true;
+      const ms = Date.now() - started;
+      const text = Buffer.concat(output).toString();
+      process.stdout.write(`${code === 0 ? 'ok' : 'not ok'} ${name} (${(ms / 1000).toFixed(1)} s)\n${text}${text && !text.endsWith('\n') ? '\n' : ''}`);
+      resolve({ name, code, ms });
+    };
+    child.on('error', (err) => {
+      output.push(Buffer.from(`could not run npm: ${err.message}\n`));
+      done(1);
+    });
+    child.on('close', (code) => done(code ?? 1));
+  });
+}
+
+/** Runs the scripts at once; the line that sums them up, and the names of those that failed. */
+export async function runNpmScripts(names: string[]): Promise<{ summary: string; failed: string[] }> {
+  const started = Date.now();
+  const results = await Promise.all(names.map(runNpmScript));
+  return {
+    summary: `checks: ${results.map((r) => `${r.name} ${(r.ms / 1000).toFixed(1)} s`).join(', ')}; together ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    failed: results.filter((r) => r.code !== 0).map((r) => r.name),
+  };
+}
