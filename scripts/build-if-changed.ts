@@ -1,7 +1,7 @@
 /**
  * Builds a part of the app unless what it is built from is unchanged since its last build:
  *
- *   tsx scripts/build-if-changed.ts main | renderer
+ *   tsx scripts/build-if-changed.ts main | renderer [...]   (several build at the same time)
  *
  * `main` is the compiled app and CLI in dist/ (tsc -p tsconfig.build.json), `renderer` the window (its
  * type-check, then Vite). `npm run build` and `npm run build:renderer` go through here, and so do the tests
@@ -153,10 +153,16 @@ export async function buildIfChanged(t: BuildTarget): Promise<boolean> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const target = TARGETS[process.argv[2] ?? ''];
-  if (!target) {
-    console.error(`usage: tsx scripts/build-if-changed.ts ${Object.keys(TARGETS).join(' | ')}`);
+  const names = process.argv.slice(2);
+  const targets = names.map((n) => TARGETS[n]);
+  if (names.length === 0 || targets.some((t) => !t)) {
+    console.error(`usage: tsx scripts/build-if-changed.ts ${Object.keys(TARGETS).join(' | ')} [...]`);
     process.exit(2);
   }
-  if (!(await buildIfChanged(target))) console.log(`${target.name}: unchanged since its last build (.cache/${target.name}-build.sha256)`);
+  // Several parts build at the same time: each is one tsc (or tsc then Vite) on one core, with a lock of its own.
+  await Promise.all(
+    (targets as BuildTarget[]).map(async (t) => {
+      if (!(await buildIfChanged(t))) console.log(`${t.name}: unchanged since its last build (.cache/${t.name}-build.sha256)`);
+    }),
+  );
 }
