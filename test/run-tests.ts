@@ -55,8 +55,8 @@ const UNIT_OWN_PROCESS: Record<string, string> = {};
  * A file here measures time on the real clock, restarts a daemon, or fills a disk: beside the pool, whose
  * files keep both cores busy, its waits stretch. After the pool they run three at a time with each other:
  * they spend most of their time waiting on that clock (the cores were 80–99% idle while they ran one by
- * one, and still more than half idle two at a time), so each still finds a core free whenever it wakes. A name here that no
- * longer exists fails the run.
+ * one, and still more than half idle two at a time), so each still finds a core free whenever it wakes.
+ * A name here that no longer exists fails the run.
  *
  * Not here although they time heartbeats: the two renewal files (cert-auto-renew*). Their renewal now
  * restarts the gateway right after a heartbeat, so the pause they bound by one interval (11.5 s) was

@@ -32,10 +32,10 @@ export class RequestTotals {
   private readonly ignored = new Set<string>();
 
   /**
-   * Folds one chunk of Prometheus text in. A series seen before
-   * is found by its name and labels as written, and only its value is read: parsing every label of every
-   * line allocated about 10 KB a post, the largest share of the control plane's garbage at 10,000 gateways.
-   * A new series goes through the full parser, which decides whether it counts.
+   * Folds one chunk of Prometheus text in. A series seen before is found by its name and labels as
+   * written, and only its value is read: parsing every label of every line allocated about 10 KB a post,
+   * the largest share of the control plane's garbage at 10,000 gateways. A new series goes through the
+   * full parser, which decides whether it counts.
    */
   ingest(text: string): void {
     for (let pos = 0; pos < text.length; ) {
@@ -90,6 +90,8 @@ export class RequestTotals {
   }
 }
 
+const VALUE = /^\s+(\S+)(?:\s+-?\d+)?\s*$/;
+
 /**
  * The value after a sample's closing brace, as the full parser reads it: whitespace, the value, maybe a
  * timestamp. Undefined for anything else, or a value that is not finite.
@@ -101,5 +103,3 @@ function sampleValue(text: string, from: number, end: number): number | undefine
   const value = Number(m[1]);
   return Number.isFinite(value) ? value : undefined;
 }
-
-const VALUE = /^\s+(\S+)(?:\s+-?\d+)?\s*$/;
