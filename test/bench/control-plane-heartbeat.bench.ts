@@ -34,6 +34,7 @@ import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf
 import { join } from 'node:path';
 import { connect, createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
 import { z } from 'zod';
+import { CONTROL_PLANE_YOUNG_GENERATION } from '../../src/core/gateway/local-control-plane.ts';
 import { startControlPlane } from '../../src/control-plane/index.ts';
 import { signBody } from '../../src/control-plane/data-plane/hmac.ts';
 import { CloudClient } from '../../src/core/cloud/client.ts';
@@ -667,6 +668,13 @@ async function main() {
     const plainPort = typeof addr === 'object' && addr ? addr.port : 0;
     const base = { host: dp.hostname, servername: cp.domain, cert: creds.certificate, key: creds.private_key, ca, serial };
 
+    // The control plane runs with a larger young generation (local-control-plane.ts); both servers here share this process's.
+    const young = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].find((a) => a.startsWith('--max-semi-space-size'));
+    console.log(
+      young
+        ? `server process: node ${young}, as the control plane runs (${CONTROL_PLANE_YOUNG_GENERATION})`
+        : `server process: node's default young generation, not the control plane's ${CONTROL_PLANE_YOUNG_GENERATION} (run it with npm run bench:control-plane)`,
+    );
     console.log(`before the benchmark: ${loadNote()}${loadavg()[0]! >= 1 ? ' (the machine is busy with other work: figures below include waiting for CPU)' : ''}`);
     console.log(
       `heartbeat benchmark: ${s.gateways} gateways, one kept-alive mTLS connection each, heartbeat every ${s.intervalS} s` +

@@ -80,6 +80,9 @@ test('status names pid, ports, uptime, health and etcd; exit 0 while it runs', {
   const json = JSON.parse((await cli('control-plane', 'status', '--json')).stdout) as { kind: string; healthy: boolean; pid: number };
   assert.deepEqual([json.kind, json.healthy, json.pid], ['background', true, bg.pid]);
   assert.deepEqual(readRememberedPorts(join(home, 'control-plane')), { apiPort: bg.apiPort, dpPort: bg.dpPort });
+  // Its node runs with the young generation a busy control plane needs (local-control-plane.ts).
+  const environ = readFileSync(`/proc/${bg.pid}/environ`, 'utf8').split('\0');
+  assert.ok(environ.some((e) => e.startsWith('NODE_OPTIONS=') && e.includes('--max-semi-space-size=64')), 'NODE_OPTIONS of the control plane');
 });
 
 test('stop ends the control plane and the etcd it started, by pid, and says so; status then exits 3', { timeout: 60_000 }, async () => {
