@@ -7,9 +7,8 @@ import { checkKeyRange, prefixDir } from '../config-centre/key-guard.ts';
 import type { ControlPlaneContext } from '../context.ts';
 import { EtcdEndpoint, type EtcdTls } from '../etcd/transport.ts';
 import { BodyTooLargeError, parseJson, readBody } from '../http/body.ts';
-import { Code, sendEnvelope } from '../management/envelope.ts';
+import { Code, envelopeText, sendEnvelope, sendEnvelopeText } from '../management/envelope.ts';
 import { INSTANCE_ID } from '../management/handlers/certificates.ts';
-import { fixedOk, sendFixed } from './fixed-answers.ts';
 import { acceptHeartbeat, HEARTBEAT_PAYLOAD, MAX_METRICS_SIZE, MetricsBody } from './heartbeat.ts';
 import { verifyBodySignature } from './hmac.ts';
 import { readPeer, type PeerInfo } from './peer.ts';
@@ -19,8 +18,9 @@ const HEARTBEAT_PATH = '/api/v1/dp/instance/heartbeat';
 const METRICS_PATH = '/api/v1/dp/metrics';
 const CONFIG_BODY_LIMIT = 64 * 1024;
 const HEARTBEAT_BODY_LIMIT = 64 * 1024;
-const HEARTBEAT_OK = fixedOk(HEARTBEAT_PAYLOAD);
-const METRICS_OK = fixedOk({});
+// Made once: these answers never vary (see sendEnvelopeText).
+const HEARTBEAT_OK = envelopeText(Code.OK, HEARTBEAT_PAYLOAD);
+const METRICS_OK = envelopeText(Code.OK, {});
 /** etcd's write and admin calls: refused, the config centre is read-only for gateways. */
 const WRITE_PATHS = /^\/v3(beta|alpha)?\/(kv\/(put|deleterange|txn|compaction)|lease\/|auth\/|cluster\/|maintenance\/)/;
 
@@ -149,7 +149,7 @@ export function createDataPlaneEndpoint(cp: ControlPlaneContext, tls: DataPlaneT
         }
         const outcome = acceptHeartbeat(cp, parsed.value, instanceId, runId, peer);
         if (!outcome.ok) return sendEnvelope(res, Code.BAD_REQUEST, undefined, outcome.reason);
-        return sendFixed(res, HEARTBEAT_OK);
+        return sendEnvelopeText(res, 200, HEARTBEAT_OK);
       }
       const metrics = MetricsBody.safeParse(parsed.value);
       if (!metrics.success) return sendEnvelope(res, Code.BAD_REQUEST, undefined, 'metrics need {id, metrics: "<Prometheus text>"}');
@@ -159,7 +159,7 @@ export function createDataPlaneEndpoint(cp: ControlPlaneContext, tls: DataPlaneT
       if (!cp.registry.metrics(metrics.data.id, metrics.data.metrics)) {
         return sendEnvelope(res, Code.NOT_FOUND, undefined, `instance ${metrics.data.id} is not registered; send a heartbeat first`);
       }
-      return sendFixed(res, METRICS_OK);
+      return sendEnvelopeText(res, 200, METRICS_OK);
     }
     sendEnvelope(res, Code.NOT_FOUND, undefined, `no such endpoint: ${method} ${path}`);
   };

@@ -24,18 +24,38 @@ export class ApiError extends Error {
 export const badRequest = (msg: string) => new ApiError(Code.BAD_REQUEST, msg);
 export const notFound = (msg: string) => new ApiError(Code.NOT_FOUND, msg);
 
-export function sendEnvelope(res: ServerResponse, code: number, payload?: unknown, error?: string, httpStatus?: number): void {
-  if (res.headersSent || res.destroyed) return;
+/** An envelope as it goes on the wire: its text and byte length. */
+export interface EnvelopeText {
+  text: string;
+  length: number;
+}
+
+export function envelopeText(code: number, payload?: unknown, error?: string): EnvelopeText {
   const body: Record<string, unknown> = { status: { code, message: MESSAGE_OF[code] ?? 'Error' } };
   if (payload !== undefined) body.payload = payload;
   if (error !== undefined) body.error = error;
   const text = JSON.stringify(body);
-  res.writeHead(httpStatus ?? HTTP_OF[code] ?? 500, {
+  return { text, length: Buffer.byteLength(text) };
+}
+
+/**
+ * Writes an envelope already serialized: the data plane answers every heartbeat and metrics post with
+ * one that never varies (PROTOCOL §2.1), made once, since at 10,000 gateways a JSON.stringify per answer
+ * is pure churn.
+ */
+export function sendEnvelopeText(res: ServerResponse, httpStatus: number, envelope: EnvelopeText): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(httpStatus, {
     'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
+    'content-length': envelope.length,
     'cache-control': 'no-store',
   });
-  res.end(text);
+  res.end(envelope.text);
+}
+
+export function sendEnvelope(res: ServerResponse, code: number, payload?: unknown, error?: string, httpStatus?: number): void {
+  if (res.headersSent || res.destroyed) return;
+  sendEnvelopeText(res, httpStatus ?? HTTP_OF[code] ?? 500, envelopeText(code, payload, error));
 }
 
 export const sendOk = (res: ServerResponse, payload: unknown) => sendEnvelope(res, Code.OK, payload);
