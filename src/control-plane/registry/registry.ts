@@ -64,39 +64,18 @@ export class InstanceRegistry {
   heartbeat(hb: HeartbeatInput): { registered: boolean; record: InstanceRecord } {
     const now = this.clock.now();
     const prev = this.records.get(hb.id);
-    if (prev) {
-      this.update(prev, hb, now);
-      return { registered: false, record: prev };
-    }
-    const record: InstanceRecord = {
-      id: hb.id,
-      hostname: hb.hostname ?? '',
-      ip: hb.ip ?? '',
-      domain: hb.domain ?? '',
-      version: hb.version ?? '',
-      agentVersion: hb.agentVersion ?? '',
-      runId: hb.runId ?? '',
-      ports: hb.ports ?? [],
-      apiCalls: hb.apiCalls,
-      etcdReachable: hb.etcdReachable ?? null,
-      configVersion: hb.configVersion ?? 0,
-      appliedRevision: hb.appliedRevision ?? 0,
-      registeredAtMs: now,
-      lastSeenMs: now,
-      certSerial: hb.certSerial,
-      certNotAfterMs: hb.certNotAfterMs,
-      certBound: hb.certBound === true,
-      metrics: null,
-    };
-    this.records.set(hb.id, record);
+    // A first beat is a later beat to a record that knows nothing yet: one set of rules for both.
+    const record = prev ?? blankRecord(hb.id, now);
+    this.update(record, hb, now);
+    if (!prev) this.records.set(hb.id, record);
     this.writer?.markDirty(hb.id);
-    return { registered: true, record };
+    return { registered: prev === undefined, record };
   }
 
   /**
-   * A beat of a known instance, written into its record: a new record per beat (10,000 gateways, each
-   * record living for one interval) was promoted to the old generation and died there, and the profile
-   * showed that GC work. The same rules as a first beat: what the beat leaves out keeps its last value.
+   * A beat written into its instance's record: a new record per beat (10,000 gateways, each record
+   * living for one interval) was promoted to the old generation and died there, and the profile showed
+   * that GC work. What the beat leaves out keeps its last value.
    */
   private update(r: InstanceRecord, hb: HeartbeatInput, now: number): void {
     if (hb.hostname !== undefined) r.hostname = hb.hostname;
@@ -116,7 +95,6 @@ export class InstanceRegistry {
     r.certNotAfterMs = hb.certNotAfterMs;
     // Once bound, always bound: an unbound certificate never takes the instance over (see boundOnly).
     if (hb.certBound === true) r.certBound = true;
-    this.writer?.markDirty(hb.id);
   }
 
   /** Folds a chunk of Prometheus text into the instance's totals; false when the instance is unknown. */
@@ -262,4 +240,28 @@ export class InstanceRegistry {
         : null,
     };
   }
+}
+
+/** What the control plane knows of an instance before its first beat is written in. */
+function blankRecord(id: string, now: number): InstanceRecord {
+  return {
+    id,
+    hostname: '',
+    ip: '',
+    domain: '',
+    version: '',
+    agentVersion: '',
+    runId: '',
+    ports: [],
+    apiCalls: 0,
+    etcdReachable: null,
+    configVersion: 0,
+    appliedRevision: 0,
+    registeredAtMs: now,
+    lastSeenMs: now,
+    certSerial: '',
+    certNotAfterMs: 0,
+    certBound: false,
+    metrics: null,
+  };
 }
