@@ -7,7 +7,10 @@ export interface Sample {
   value: number;
 }
 
-const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s+(\S+)(?:\s+-?\d+)?\s*$/;
+/** What follows a sample's name and labels: whitespace, the value, maybe a timestamp. */
+const VALUE_TAIL = String.raw`\s+(\S+)(?:\s+-?\d+)?\s*$`;
+const SAMPLE = new RegExp(String.raw`^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?` + VALUE_TAIL);
+const VALUE_ONLY = new RegExp(`^${VALUE_TAIL}`);
 const LABEL = /\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*,?/gy;
 
 function unescapeLabel(v: string): string {
@@ -32,6 +35,16 @@ function parseValue(text: string): number | undefined {
   if (text === 'NaN') return NaN;
   const n = Number(text);
   return Number.isNaN(n) ? undefined : n;
+}
+
+/**
+ * The finite value of what follows a sample's name and labels (` 12 1700000000000`), read as the full
+ * parser reads it; undefined for anything else.
+ */
+export function sampleValueOf(tail: string): number | undefined {
+  const m = VALUE_ONLY.exec(tail);
+  const value = m ? parseValue(m[1] as string) : undefined;
+  return value !== undefined && Number.isFinite(value) ? value : undefined;
 }
 
 /**

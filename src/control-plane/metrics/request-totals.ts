@@ -1,4 +1,4 @@
-import { parsePrometheusText } from './prometheus.ts';
+import { parsePrometheusText, sampleValueOf } from './prometheus.ts';
 
 const STATUS_METRIC = new Set(['apisix_http_status']);
 /** Only labelled samples count: a status sample names its code. */
@@ -50,7 +50,7 @@ export class RequestTotals {
       const key = text.slice(start, close + 1);
       const known = this.series.get(key);
       if (known) {
-        const value = sampleValue(text, close + 1, end);
+        const value = sampleValueOf(text.slice(close + 1, end));
         if (value === undefined) continue;
         this.add(known.code, value - known.value);
         known.value = value;
@@ -88,18 +88,4 @@ export class RequestTotals {
   total(): number {
     return this.sum;
   }
-}
-
-const VALUE = /^\s+(\S+)(?:\s+-?\d+)?\s*$/;
-
-/**
- * The value after a sample's closing brace, as the full parser reads it: whitespace, the value, maybe a
- * timestamp. Undefined for anything else, or a value that is not finite.
- */
-function sampleValue(text: string, from: number, end: number): number | undefined {
-  const rest = text.slice(from, end);
-  const m = VALUE.exec(rest);
-  if (!m) return undefined;
-  const value = Number(m[1]);
-  return Number.isFinite(value) ? value : undefined;
 }
