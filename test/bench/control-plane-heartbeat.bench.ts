@@ -34,7 +34,7 @@ import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf
 import { join } from 'node:path';
 import { connect, createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
 import { z } from 'zod';
-import { CONTROL_PLANE_YOUNG_GENERATION } from '../../src/core/gateway/local-control-plane.ts';
+import { CONTROL_PLANE_YOUNG_GENERATION, youngGenerationOf } from '../../src/core/gateway/local-control-plane.ts';
 import { startControlPlane } from '../../src/control-plane/index.ts';
 import { signBody } from '../../src/control-plane/data-plane/hmac.ts';
 import { CloudClient } from '../../src/core/cloud/client.ts';
@@ -669,7 +669,7 @@ async function main() {
     const base = { host: dp.hostname, servername: cp.domain, cert: creds.certificate, key: creds.private_key, ca, serial };
 
     // The control plane runs with a larger young generation (local-control-plane.ts); both servers here share this process's.
-    const young = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].find((a) => a.startsWith('--max-semi-space-size'));
+    const young = youngGenerationOf([...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' '));
     console.log(
       young
         ? `server process: node ${young}, as the control plane runs (${CONTROL_PLANE_YOUNG_GENERATION})`

@@ -222,8 +222,13 @@ async function localEtcd(opts: EnsureControlPlaneOptions): Promise<LocalEtcd> {
  */
 export function withControlPlaneHeap(nodeOptions: string | undefined): string {
   const given = (nodeOptions ?? '').trim();
-  if (/(^|\s)--max-semi-space-size(=|\s|$)/.test(given)) return given;
+  if (youngGenerationOf(given) !== undefined) return given;
   return `${given} ${CONTROL_PLANE_YOUNG_GENERATION}`.trim();
+}
+
+/** The young-generation option among node options (`--max-semi-space-size=N` or `… N`), if any. */
+export function youngGenerationOf(nodeOptions: string): string | undefined {
+  return /(?:^|\s)(--max-semi-space-size(?:=\S*|\s+\S+|$))/.exec(nodeOptions)?.[1];
 }
 
 export const CONTROL_PLANE_YOUNG_GENERATION = '--max-semi-space-size=64';
