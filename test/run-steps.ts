@@ -15,5 +15,4 @@ if (names.length === 0) {
 }
 const { summary, failed } = await runNpmScripts(names);
 console.log(`# ${summary}`);
-if (failed.length > 0) console.log(`# failed: ${failed.join(', ')}`);
 process.exitCode = failed.length > 0 ? 1 : 0;

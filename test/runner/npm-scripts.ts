@@ -5,13 +5,13 @@
  */
 import { spawn } from 'node:child_process';
 
-export interface StepResult {
+interface StepResult {
   name: string;
   code: number;
   ms: number;
 }
 
-export function runNpmScript(name: string): Promise<StepResult> {
+function runNpmScript(name: string): Promise<StepResult> {
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn('npm', ['run', name], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -35,12 +35,14 @@ export function runNpmScript(name: string): Promise<StepResult> {
   });
 }
 
-/** Runs the scripts at once; the line that sums them up, and the names of those that failed. */
+/** Runs the scripts at once; the line that sums them up (naming any that failed), and those names. */
 export async function runNpmScripts(names: string[]): Promise<{ summary: string; failed: string[] }> {
   const started = Date.now();
   const results = await Promise.all(names.map(runNpmScript));
+  const failed = results.filter((r) => r.code !== 0).map((r) => r.name);
+  const times = results.map((r) => `${r.name} ${(r.ms / 1000).toFixed(1)} s`).join(', ');
   return {
-    summary: `checks: ${results.map((r) => `${r.name} ${(r.ms / 1000).toFixed(1)} s`).join(', ')}; together ${((Date.now() - started) / 1000).toFixed(1)} s`,
-    failed: results.filter((r) => r.code !== 0).map((r) => r.name),
+    summary: `checks: ${times}; together ${((Date.now() - started) / 1000).toFixed(1)} s${failed.length > 0 ? `; failed: ${failed.join(', ')}` : ''}`,
+    failed,
   };
 }
