@@ -6,7 +6,6 @@ import { dpRequest, heartbeatBody, type ClientCredentials } from './control-plan
 import { waitFor } from './wait-for.ts';
 import { CLI_ARGS } from './cli-process.ts';
 
-
 export interface Replica {
   name: string;
   dataDir: string;

@@ -21,7 +21,6 @@ import { waitFor } from '../helpers/wait-for.ts';
 import { freeProfilePorts } from './launch-setup.ts';
 import { CLI_ARGS } from '../helpers/cli-process.ts';
 
-
 let etcd: RunningEtcd;
 let bridge: string;
 const homes: string[] = [];

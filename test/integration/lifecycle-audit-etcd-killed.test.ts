@@ -28,7 +28,6 @@ import { waitFor } from '../helpers/wait-for.ts';
 import { freeProfilePorts } from './launch-setup.ts';
 import { runCliProcess } from '../helpers/cli-process.ts';
 
-
 let home: string;
 let env: NodeJS.ProcessEnv;
 const engine = new DockerEngine({ protocol: 'unix', url: `unix://${TEST_DOCKER_SOCKET}`, socketPath: TEST_DOCKER_SOCKET }, 'test');

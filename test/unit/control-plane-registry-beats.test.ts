@@ -5,7 +5,6 @@ import { InstanceRegistry } from '../../src/control-plane/registry/registry.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 import { DEFAULT_THRESHOLDS } from '../../src/control-plane/registry/status.ts';
 
-
 test('a later beat keeps what it leaves out, adds api calls, moves last seen and keeps a binding', () => {
   const clock = new ManualClock(1_000_000);
   const reg = new InstanceRegistry(clock, DEFAULT_THRESHOLDS, new WatchTracker());

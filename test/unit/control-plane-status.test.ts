@@ -5,7 +5,6 @@ import { InstanceRegistry, type HeartbeatInput } from '../../src/control-plane/r
 import { ManualClock } from '../helpers/manual-clock.ts';
 import { DEFAULT_THRESHOLDS, instanceStatus, validateThresholds } from '../../src/control-plane/registry/status.ts';
 
-
 const hb = (id: string, more: Partial<HeartbeatInput> = {}): HeartbeatInput => ({
   id,
   apiCalls: 0,
