@@ -42,6 +42,7 @@ let page: Page;
 let cp: { apiUrl: string; token: string };
 let ports: Awaited<ReturnType<typeof freeProfilePorts>>;
 let shot = 0;
+const PROFILE = 'wizard-team';
 
 async function screenshot(name: string): Promise<void> {
   shot += 1;
@@ -65,16 +66,17 @@ before(async () => {
   const found = await locateLocalControlPlane(home);
   assert.ok('info' in found, 'ui --web hosts the control plane');
   cp = { apiUrl: found.info.apiUrl, token: found.token };
-  // A cloud profile "team" removed earlier, with ports and an image of its own.
+  // A cloud profile removed earlier, with ports and an image of its own. Its name is this file's alone:
+  // recall prefers a gateway container of that name, and other files' "team" gateways share the daemon.
   ports = await freeProfilePorts();
-  new RemovedProfiles(home).remember({ name: 'team', kind: 'cloud', apiUrl: cp.apiUrl, image: STANDIN_IMAGE, ports, module: 'auto', options: { autoRenewCert: true } });
+  new RemovedProfiles(home).remember({ name: PROFILE, kind: 'cloud', apiUrl: cp.apiUrl, image: STANDIN_IMAGE, ports, module: 'auto', options: { autoRenewCert: true } });
   ({ browser, page } = await launchChromiumPage(WIDE));
 });
 
 after(async () => {
   await browser?.close();
   await stopUiWebReporting(ui);
-  const instanceId = home ? readInstanceId(home, 'team') : undefined;
+  const instanceId = home ? readInstanceId(home, PROFILE) : undefined;
   if (docker && instanceId) await removeContainersByLabel(docker, LABEL_INSTANCE_ID, instanceId).catch(() => undefined);
   await etcd?.stop();
   if (home) await rm(home, { recursive: true, force: true });
@@ -87,10 +89,10 @@ test("the wizard's cloud step says a removed profile's ports and image come back
   await page.getByRole('button', { name: 'Next', exact: true }).click();
   await page.getByText('Step 2 of 5: Control plane').waitFor();
   await page.getByRole('radio', { name: /^Cloud/ }).check();
-  await page.getByLabel('Profile name').fill('team');
+  await page.getByLabel('Profile name').fill(PROFILE);
   const note = page.locator('[data-testid="recalled-profile"][data-source="removed"]');
   await note.waitFor();
-  assert.match((await note.textContent()) ?? '', /A profile named "team" was removed \d+ s ago\./);
+  assert.match((await note.textContent()) ?? '', new RegExp(`A profile named "${PROFILE}" was removed \\d+ s ago\\.`));
   assert.equal(
     await page.getByTestId('recalled-settings').textContent(),
     `It had HTTP ${ports.proxyHttp}, HTTPS ${ports.proxyHttps}, Control API ${ports.control}, Prometheus ${ports.prometheus} and the image ${STANDIN_IMAGE}.`,
@@ -113,7 +115,7 @@ test("the wizard's cloud step says a removed profile's ports and image come back
 test('a launch refused for a missing token offers "Set the token" in the launch step, and then runs', async () => {
   // The token lost (as with a damaged secrets file): the home's one store, the one ui --web reads.
   const { store } = await openHomeSecretStore({ home, env });
-  assert.equal(await store.delete(profileTokenKey('team')), true);
+  assert.equal(await store.delete(profileTokenKey(PROFILE)), true);
   // The app reads the token when it opens the profile: the profile is re-opened by a settings change.
   await page.getByRole('button', { name: 'Back', exact: true }).click();
   await page.getByText('Step 3 of 5: Ports and image').waitFor();
@@ -124,10 +126,10 @@ test('a launch refused for a missing token offers "Set the token" in the launch 
   await reason.waitFor({ timeout: LONG });
   assert.match((await reason.getByTestId('reason-message').textContent()) ?? '', /^No access token is stored for this profile/);
   await reason.getByRole('button', { name: 'Set the token' }).click();
-  await page.getByTestId('set-token-form-team').waitFor();
-  await page.getByLabel('New token for team').fill(cp.token);
+  await page.getByTestId(`set-token-form-${PROFILE}`).waitFor();
+  await page.getByLabel(`New token for ${PROFILE}`).fill(cp.token);
   await screenshot('wizard-launch-set-token');
-  await page.getByTestId('set-token-form-team').getByRole('button', { name: 'Save' }).click();
+  await page.getByTestId(`set-token-form-${PROFILE}`).getByRole('button', { name: 'Save' }).click();
   await page.getByText(/^The gateway runs \(container [0-9a-f]{12}\); the launch took .+\.$/).waitFor({ timeout: LONG });
   assert.equal(await page.getByTestId('launch-error').count(), 0, 'the failure is gone');
   await screenshot('wizard-cloud-launched');
