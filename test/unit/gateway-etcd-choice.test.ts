@@ -10,6 +10,7 @@ import { GatewayError } from '../../src/core/gateway/errors.ts';
 import { etcdContainerCommand } from '../../src/core/gateway/etcd-container.ts';
 import { DEFAULT_ETCD_IMAGE, ETCD_IMAGE_ENV, resolveEtcdImage } from '../../src/core/gateway/etcd-image.ts';
 import { chooseEtcdSource, ensureLocalEtcd } from '../../src/core/gateway/etcd-process.ts';
+import { chooseEtcdPorts, portTakenAtBind } from '../../src/core/gateway/etcd-ports.ts';
 import { etcdRecordFile, etcdRecordSchema, readEtcdRecord, writeEtcdRecord } from '../../src/core/gateway/etcd-record.ts';
 
 const homes: string[] = [];
@@ -96,4 +97,20 @@ test('no etcd binary and no Docker: the error says to install etcd or start Dock
     (e: unknown) => e instanceof GatewayError && /apt install etcd-server/.test(e.message) && /start Docker/.test(e.message) && /--etcd/.test(e.message),
   );
   assert.equal(readEtcdRecord(home), undefined);
+});
+
+test("a port etcd could not bind is read from etcd's own log line, and nothing else reads as one", () => {
+  // As etcd 3.4.23 (Debian's etcd-server) writes it, with --logger zap.
+  const real = '{"level":"warn","ts":"2026-12-01T20:59:01.661Z","caller":"etcdmain/etcd.go:176","msg":"failed to start etcd","error":"listen tcp 127.0.0.1:23999: bind: address already in use"}';
+  assert.equal(portTakenAtBind(['{"level":"info","msg":"starting"}', real]), 23999);
+  assert.equal(portTakenAtBind(['{"msg":"open /x: permission denied"}', '']), undefined);
+  assert.equal(portTakenAtBind([]), undefined);
+});
+
+test('etcd ports: a port taken from under an earlier try is not chosen again, and client and peer never coincide', async () => {
+  const first = await chooseEtcdPorts(2379, undefined, new Set());
+  assert.notEqual(first.client, first.peer);
+  const again = await chooseEtcdPorts(first.client, first.client, new Set([first.client, first.peer, 2380]));
+  assert.ok(![first.client, first.peer, 2380].includes(again.client), `client ${again.client}`);
+  assert.ok(![first.client, first.peer, 2380, again.client].includes(again.peer), `peer ${again.peer}`);
 });

@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { writeFileAtomic } from '../credentials/atomic-write.ts';
 
 export interface BackgroundProcess {
   pid: number;
   logFile: string;
+  /** Where this run's lines begin in `logFile`: the log is appended to, and earlier runs' lines are not this one's. */
+  logStart: number;
   /** Resolves with the exit code if the process ends (used while waiting for it to be ready). */
   exited: Promise<number | null>;
 }
@@ -36,6 +38,7 @@ export function rotateLogIfLarge(path: string, maxBytes = LOG_ROTATE_BYTES): boo
 export function startBackground(command: string, args: string[], files: { logFile: string; pidFile: string; rotateBytes?: number }, env: NodeJS.ProcessEnv = process.env): BackgroundProcess {
   rotateLogIfLarge(files.logFile, files.rotateBytes);
   const fd = openSync(files.logFile, 'a', 0o600);
+  const logStart = fstatSync(fd).size;
   let child;
   try {
     child = spawn(command, args, { detached: true, stdio: ['ignore', fd, fd], env });
@@ -49,13 +52,13 @@ export function startBackground(command: string, args: string[], files: { logFil
   child.unref();
   if (child.pid === undefined) throw new Error(`Could not start ${command}.`);
   writeFileAtomic(files.pidFile, `${child.pid}\n`, 0o600);
-  return { pid: child.pid, logFile: files.logFile, exited };
+  return { pid: child.pid, logFile: files.logFile, logStart, exited };
 }
 
-/** The last lines of a log file, for an error message. */
-export function tailOf(path: string, lines = 20): string[] {
+/** The last lines of a log file, for an error message; from `fromByte` on, when only one run's lines count. */
+export function tailOf(path: string, lines = 20, fromByte = 0): string[] {
   try {
-    return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines);
+    return readFileSync(path).subarray(fromByte).toString('utf8').trimEnd().split('\n').slice(-lines);
   } catch {
     return [];
   }

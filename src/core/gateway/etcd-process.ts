@@ -4,11 +4,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureDir, PRIVATE_DIR_MODE } from '../credentials/atomic-write.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { PullProgress } from '../engine/types.ts';
-import { isPortFree, pickPort } from './free-port.ts';
 import { GatewayError } from './errors.ts';
 import { alive, startBackground, tailOf } from './background-process.ts';
 import { ensureEtcdContainer } from './etcd-container.ts';
 import { etcdHealthy } from './etcd-health.ts';
+import { chooseEtcdPorts, portTakenAtBind } from './etcd-ports.ts';
 import { resolveEtcdImage } from './etcd-image.ts';
 import { etcdDir, etcdRecordFile, readEtcdRecord, writeEtcdRecord, type EtcdRecord } from './etcd-record.ts';
 import { ensureEtcdTls, etcdTlsFlags, loadEtcdClientTls } from './etcd-tls.ts';
@@ -215,6 +215,9 @@ export function etcdStartProblem(logTail: string[], dataDir: string): string | u
   return undefined;
 }
 
+/** How many times etcd is started again on other ports when another process took one from under it. */
+const PORT_RACE_ATTEMPTS = 3;
+
 async function startEtcdProcess(home: string, binary: string, env: NodeJS.ProcessEnv, timeoutMs: number, log?: (line: string) => void, keepPort?: number): Promise<LocalEtcd> {
   const dir = etcdDir(home);
   ensureDir(dir, PRIVATE_DIR_MODE);
@@ -222,35 +225,46 @@ async function startEtcdProcess(home: string, binary: string, env: NodeJS.Proces
   // etcd's own default first, so a developer finds it where etcd's docs say; GATEWAY_TRAY_ETCD_PORT (tests)
   // names another, as two homes on one machine would otherwise race for 2379 whenever one restarts.
   const preferred = Number(env.GATEWAY_TRAY_ETCD_PORT) || 2379;
-  const clientPort = keepPort !== undefined && (await isPortFree(keepPort)) ? keepPort : (await isPortFree(preferred)) ? preferred : await pickPort();
-  const peerPort = (await isPortFree(2380)) ? 2380 : await pickPort();
-  const url = `https://127.0.0.1:${clientPort}`;
-  const peer = `https://127.0.0.1:${peerPort}`;
   const dataDir = join(dir, 'data');
   const logFile = join(dir, 'etcd.log');
-  const proc = startBackground(
-    binary,
-    ['--name', 'gateway-tray', '--data-dir', dataDir, '--listen-client-urls', url, '--advertise-client-urls', url,
-      '--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer, '--initial-cluster', `gateway-tray=${peer}`, '--log-level', 'warn', '--logger', 'zap',
-      ...etcdTlsFlags({ ca: tls.files.caCert, cert: tls.files.etcdCert, key: tls.files.etcdKey })],
-    { logFile, pidFile: join(dir, 'etcd.pid') },
-    env,
-  );
-  let exitCode: number | null | undefined;
-  void proc.exited.then((code) => (exitCode = code));
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (exitCode !== undefined) break;
-    if (await etcdHealthy(url, 1500, tls.client)) {
-      writeEtcdRecord(home, { url, pid: proc.pid });
-      return { url, tls: tls.client, pid: proc.pid, started: true, logFile };
+  const taken = new Set<number>();
+  for (let attempt = 1; ; attempt++) {
+    const ports = await chooseEtcdPorts(preferred, keepPort, taken);
+    const url = `https://127.0.0.1:${ports.client}`;
+    const peer = `https://127.0.0.1:${ports.peer}`;
+    const proc = startBackground(
+      binary,
+      ['--name', 'gateway-tray', '--data-dir', dataDir, '--listen-client-urls', url, '--advertise-client-urls', url,
+        '--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer, '--initial-cluster', `gateway-tray=${peer}`, '--log-level', 'warn', '--logger', 'zap',
+        ...etcdTlsFlags({ ca: tls.files.caCert, cert: tls.files.etcdCert, key: tls.files.etcdKey })],
+      { logFile, pidFile: join(dir, 'etcd.pid') },
+      env,
+    );
+    let exitCode: number | null | undefined;
+    void proc.exited.then((code) => (exitCode = code));
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (exitCode !== undefined) break;
+      if (await etcdHealthy(url, 1500, tls.client)) {
+        writeEtcdRecord(home, { url, pid: proc.pid });
+        return { url, tls: tls.client, pid: proc.pid, started: true, logFile };
+      }
+      await sleep(200);
     }
-    await sleep(200);
+    if (exitCode === undefined && alive(proc.pid)) await stopPid(proc.pid, 5000);
+    // Go's panic puts the cause above a long stack: look further back than the lines we quote.
+    const lines = tailOf(logFile, 400, proc.logStart);
+    const lost = portTakenAtBind(lines);
+    if (lost !== undefined && attempt < PORT_RACE_ATTEMPTS) {
+      taken.add(lost);
+      log?.(`etcd's port ${lost} was taken by another process as etcd started; starting it on another port.`);
+      continue;
+    }
+    if (lost !== undefined) {
+      throw new GatewayError('control-plane', `etcd (${binary}) could not start: port ${lost} on 127.0.0.1 was taken as it started, ${attempt} times on different ports. Details in ${logFile}.`);
+    }
+    const problem = etcdStartProblem(lines, dataDir);
+    if (problem) throw new GatewayError('control-plane', `etcd (${binary}) could not start: ${problem}. Free some space or move GATEWAY_TRAY_HOME, then try again; details in ${logFile}.`);
+    throw new GatewayError('control-plane', `etcd (${binary}) did not become healthy on ${url}; its log (${logFile}) ends with:\n${lines.slice(-20).join('\n')}`);
   }
-  if (exitCode === undefined && alive(proc.pid)) await stopPid(proc.pid, 5000);
-  const tail = tailOf(logFile);
-  // Go's panic puts the cause above a long stack: look further back than the lines we quote.
-  const problem = etcdStartProblem(tailOf(logFile, 400), dataDir);
-  if (problem) throw new GatewayError('control-plane', `etcd (${binary}) could not start: ${problem}. Free some space or move GATEWAY_TRAY_HOME, then try again; details in ${logFile}.`);
-  throw new GatewayError('control-plane', `etcd (${binary}) did not become healthy on ${url}; its log (${logFile}) ends with:\n${tail.join('\n')}`);
 }
