@@ -7,7 +7,8 @@
  * files of SERIAL, which run afterwards three at a time with each other, and of ALONE, last and one by
  * one; the end-to-end files join the integration files' pool
  * (run alone, as `e2e`, they go one at a time). An integration or end-to-end file runs in
- * its own `run()`; each file's duration is measured, not guessed. A line per file
+ * its own `run()`, bundled and without tsx (test/runner/test-bundles.ts); each file's duration is
+ * measured, not guessed. A line per file
  * as it finishes, with its diagnostics; the full TAP of a file that failed; then each file's duration,
  * slowest first, the total, and one closing line `N passed, N failed, N skipped` for the whole run.
  *
@@ -25,6 +26,7 @@ import { run } from 'node:test';
 import { tap } from 'node:test/reporters';
 import { runNpmScripts } from './runner/npm-scripts.ts';
 import { runInShards, type ShardFileResult } from './runner/shard-pool.ts';
+import { BUNDLE_NODE_FLAGS, bundleTestFiles } from './runner/test-bundles.ts';
 import type { TestEvent } from './runner/shard-wire.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -186,10 +188,13 @@ async function report(result: FileResult, events: TestEvent[], tapEvents: TestEv
   process.stdout.write(text);
 }
 
+/** An integration or end-to-end file's bundle (test/runner/test-bundles.ts), which runs in its place. */
+const bundleOf = new Map<string, string>();
+
 async function runFile(file: string, group: Group): Promise<FileResult> {
   const started = Date.now();
   const events: TestEvent[] = [];
-  for await (const event of run({ files: [file], timeout: PER_FILE_TIMEOUT_MS }) as AsyncIterable<TestEvent>) events.push(event);
+  for await (const event of run({ files: [bundleOf.get(file) ?? file], timeout: PER_FILE_TIMEOUT_MS }) as AsyncIterable<TestEvent>) events.push(event);
   const result = { file, group: group.name, ms: Date.now() - started, ...count(events) };
   await report(result, events, events);
   return result;
@@ -288,6 +293,10 @@ async function runGroup(group: Group, only: string | undefined, notes: string[],
   }
   const joined = companion ? filesOf(companion, only) : [];
   const groupOf = (f: string): Group => (companion && joined.includes(f) ? companion : group);
+  for (const [file, bundle] of await bundleTestFiles(ROOT, [...files, ...joined])) bundleOf.set(file, bundle);
+  // Node 20's run() gives each file's process the runner's own node flags (process.execArgv), and takes
+  // no others; every file from here on is a bundle, which runs without tsx.
+  process.execArgv = BUNDLE_NODE_FLAGS;
   if (group.concurrency === 1) {
     await runPool([...files, ...joined], group, 1, results, groupOf);
     return results;
