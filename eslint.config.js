@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'renderer/dist/**', 'node_modules/**', 'test/artifacts/**', 'release/**'] },
+  { ignores: ['dist/**', 'renderer/dist/**', 'node_modules/**', 'test/artifacts/**', 'release/**', '.cache/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
