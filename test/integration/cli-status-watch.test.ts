@@ -45,14 +45,17 @@ test('status --watch started while Docker is away waits, says so, and resumes wh
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
-  const states = () => out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { state: string; engine: { ready: boolean } });
+  const states = () => out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { state: string; engine: { ready: boolean }; reasons: Array<{ code: string }> });
   await waitFor(() => states().some((s) => !s.engine.ready), { timeoutMs: 30_000, what: `a status with Docker away (${out}${err})` });
   await waitFor(() => /Docker is not available; still watching/.test(err), { timeoutMs: 5_000, what: `the notice (${err})` });
   assert.equal(child.exitCode, null, 'still running');
 
   symlinkSync(TEST_DOCKER_SOCKET, socket);
-  await waitFor(() => states().some((s) => s.engine.ready), { timeoutMs: 30_000, what: `a status with Docker back (${out})` });
-  assert.equal(states().at(-1)?.state, 'stopped', 'a fresh home has no gateway');
+  // Docker back, it may first say that it looks for the container ('starting', code 'checking'), then what it found.
+  const looking = (s: ReturnType<typeof states>[number]) => s.state === 'starting' && s.reasons[0]?.code === 'checking';
+  await waitFor(() => states().some((s) => s.engine.ready && !looking(s)), { timeoutMs: 30_000, what: `a status with Docker back (${out})` });
+  const back = states().filter((s) => s.engine.ready && !looking(s));
+  assert.deepEqual([...new Set(back.map((s) => s.state))], ['stopped'], 'a fresh home has no gateway');
   assert.match(err, /Docker is back; watching the gateway again/);
   assert.equal(child.exitCode, null, 'still running');
 
