@@ -66,7 +66,7 @@ const UNIT_OWN_PROCESS: Record<string, string> = {};
  */
 const SERIAL: Record<string, string> = {
   'test/integration/status-paused.test.ts': 'a shortened lost threshold on the real clock, 5 s above the heartbeat interval',
-  'test/integration/lifecycle-faults.test.ts': 'a shortened lost threshold on the real clock (SIGSTOP of the control plane)',
+  'test/integration/lifecycle-faults-sleep.test.ts': 'a shortened lost threshold on the real clock (SIGSTOP of the control plane)',
   'test/integration/control-plane-status.test.ts': 'shrunk lost and heartbeat thresholds on the real clock',
   'test/integration/status-watcher.test.ts': 'asserts status propagation within 1 s',
   'test/integration/engine-monitor-daemon.test.ts': 'stops and starts a private dockerd',
@@ -101,6 +101,7 @@ const SLOW_FIRST = [
   'test/integration/lifecycle-audit-etcd-killed.test.ts',
   'test/integration/cli-gateway.test.ts',
   'test/integration/gateway-recovery.test.ts',
+  'test/integration/lifecycle-faults.test.ts',
   'test/integration/lifecycle-audit-app-etcd-killed.test.ts',
   'test/integration/control-plane-background.test.ts',
   'test/integration/cluster-agent-failover.test.ts',
@@ -108,7 +109,7 @@ const SLOW_FIRST = [
   'test/integration/cluster-replicas.test.ts',
   'test/integration/control-plane-cli.test.ts',
   // The longest of SERIAL, which orders its files the same way.
-  'test/integration/lifecycle-faults.test.ts',
+  'test/integration/lifecycle-faults-sleep.test.ts',
 ];
 const DURATIONS_FILE = '.cache/test-durations.json';
 
