@@ -49,6 +49,14 @@ async function runFile(file: string, name: string): Promise<void> {
   send({ type: 'checked', name, leftovers: before && loaded ? await settledLeftovers(before, loaded) : [] });
 }
 
+/**
+ * Packages that set up once-per-process state when they first load: zod its registry globals, conf (through
+ * atomically's when-exit) handlers for SIGINT, SIGTERM and SIGHUP. Loaded here, before any file, so the
+ * file that happens to load them first, during a test, is not taken for having left them behind.
+ */
+await import('zod');
+await import('conf');
+
 process.on('message', (message: ToShard) => {
   if (message.type === 'run') void runFile(message.file, message.name);
 });
