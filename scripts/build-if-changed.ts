@@ -3,7 +3,8 @@
  *
  *   tsx scripts/build-if-changed.ts main | renderer [...]   (several build at the same time)
  *
- * `main` is the compiled app and CLI in dist/ (tsc -p tsconfig.build.json --noCheck), `renderer` the window (its
+ * `main` is the compiled app in dist/ (tsc -p tsconfig.build.json --noCheck) and the CLI bundled over it
+ * (scripts/build-cli.ts), `renderer` the window (its
  * type-check, then Vite). `npm run build` and `npm run build:renderer` go through here, and so do the tests
  * that start the CLI or serve the UI (test/helpers/cli-process.ts, test/helpers/ui-web.ts).
  *
@@ -40,12 +41,16 @@ export interface BuildTarget {
 
 export const MAIN: BuildTarget = {
   name: 'main',
-  inputs: ['src', 'tsconfig.build.json', ...CONFIGS],
+  inputs: ['src', 'tsconfig.build.json', 'scripts/build-cli.ts', 'scripts/import-meta.ts', ...CONFIGS],
   outputs: [],
   product: 'dist/cli/main.js',
-  // Emit only: `npm run typecheck` checks these files and the tests together, and checking them again
-  // here cost 24 s of CPU against 10 s (the same output either way).
-  steps: [['tsc', '-p', 'tsconfig.build.json', '--noCheck']],
+  steps: [
+    // Emit only: `npm run typecheck` checks these files and the tests together, and checking them again
+    // here cost 24 s of CPU against 10 s (the same output either way).
+    ['tsc', '-p', 'tsconfig.build.json', '--noCheck'],
+    // Then the CLI's entry becomes one bundle with its packages, which starts in half the CPU.
+    ['tsx', 'scripts/build-cli.ts'],
+  ],
 };
 
 /** The renderer imports src/contract (and through it other src files), so all of src/ counts. */

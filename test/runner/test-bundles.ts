@@ -16,6 +16,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
+import { rewriteImportMeta } from '../../scripts/import-meta.ts';
 
 /** The node flags a bundle runs with: the source map, and no tsx. */
 export const BUNDLE_NODE_FLAGS = ['--enable-source-maps'];
@@ -24,10 +25,7 @@ const OUT_DIR = '.cache/test-bundles';
 
 /** Replaces a module's own `import.meta` paths with those of its source file. */
 export function withOwnLocation(text: string, path: string): string {
-  return text
-    .replaceAll('import.meta.dirname', JSON.stringify(dirname(path)))
-    .replaceAll('import.meta.filename', JSON.stringify(path))
-    .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(path).href));
+  return rewriteImportMeta(text, { dirname: JSON.stringify(dirname(path)), filename: JSON.stringify(path), url: JSON.stringify(pathToFileURL(path).href) });
 }
 
 const ownLocation: Plugin = {
