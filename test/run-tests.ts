@@ -12,7 +12,11 @@
  * as it finishes, with its diagnostics; the full TAP of a file that failed; then each file's duration,
  * slowest first, the total, and one closing line `N passed, N failed, N skipped` for the whole run.
  *
- *   node --import tsx test/run-tests.ts [unit|integration|e2e ...] [--only=<substring>] [--jobs=N] [--checks=<npm script>,…]
+ *   node --import tsx test/run-tests.ts [unit|integration|e2e ...] [--only=<substring>] [--jobs=N]
+ *     [--prepare=<npm script>,…] [--checks=<npm script>,…]
+ *
+ * --prepare scripts start at once, beside the unit files, and end before the integration files start;
+ * --checks scripts run beside the integration files. Either failing fails the run.
  *
  * --jobs (or GATEWAY_TRAY_TEST_JOBS) sets how many integration files run at once; 1 is the old
  * one-at-a-time run. GATEWAY_TRAY_UNIT_SHARDS sets the number of unit shards (default: one per core,
@@ -346,14 +350,29 @@ const e2eJoins = runs('integration') && runs('e2e');
  * when there are none: the integration files leave a part of the cores idle while they wait for
  * containers, heartbeats and etcd, where the checks cost about 40 s before any test ran.
  */
-const checkNames = (args.find((a) => a.startsWith('--checks='))?.slice('--checks='.length) ?? '').split(',').filter(Boolean);
+const listArg = (flag: string) => (args.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1) ?? '').split(',').filter(Boolean);
+const checkNames = listArg('--checks');
 let checks: ReturnType<typeof runNpmScripts> | undefined;
 const startChecks = () => {
   if (checkNames.length > 0) checks ??= runNpmScripts(checkNames);
 };
+/**
+ * npm scripts that the integration and end-to-end files need first (`npm test`: the fixture image
+ * build). They start with the run, beside the unit files, which need none of it, as the build mostly
+ * waits on Docker and the registry. One that fails fails the run, and the files that needed it do not
+ * start.
+ */
+const prepareNames = listArg('--prepare');
+const preparing = prepareNames.length > 0 && (runs('integration') || runs('e2e')) ? runNpmScripts(prepareNames, 'prepared') : undefined;
+let prepared: Awaited<ReturnType<typeof runNpmScripts>> | undefined;
 if (!runs('integration')) startChecks();
 for (const group of GROUPS) {
   if (!runs(group.name) || (group.name === 'e2e' && e2eJoins)) continue;
+  if (group.name !== 'unit' && preparing) {
+    prepared = await preparing;
+    console.log(`# ${prepared.summary}`);
+    if (prepared.failed.length > 0) break;
+  }
   if (group.name === 'integration') startChecks();
   const groupStarted = Date.now();
   const companion = group.name === 'integration' && e2eJoins ? GROUPS.find((g) => g.name === 'e2e') : undefined;
@@ -381,6 +400,7 @@ const total = results.reduce((t, r) => ({ passed: t.passed + r.passed, failed: t
 const empty = results.filter((r) => r.passed + r.failed + r.skipped === 0);
 for (const r of empty) console.log(`# ${relative(ROOT, r.file)} ran no test: it failed to load`);
 for (const note of notes) console.log(`# ${note}`);
+if (prepared && prepared.failed.length > 0) console.log(`# the integration and end-to-end files did not run: ${prepared.summary}`);
 if (checked) console.log(`# ${checked.summary}`);
 console.log(`# ${results.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 rememberDurations(results);
@@ -388,6 +408,6 @@ const ciStarted = Number(process.env.GATEWAY_TRAY_CI_STARTED_MS);
 if (ciStarted > 0) console.log(`# .ci/run so far, installs and fixtures included: ${((Date.now() - ciStarted) / 1000).toFixed(0)} s`);
 // A note is a shard that a file kept alive after its last file: one failure, as a hung file was.
 // A failed check (type-check, lint) counts as one failure, as a file that did not load does.
-const checkFailures = checked?.failed.length ?? 0;
+const checkFailures = (checked?.failed.length ?? 0) + (prepared?.failed.length ?? 0);
 console.log(`${total.passed} passed, ${total.failed + empty.length + notes.length + checkFailures} failed, ${total.skipped} skipped`);
 process.exitCode = total.failed > 0 || empty.length > 0 || notes.length > 0 || checkFailures > 0 || total.passed === 0 ? 1 : 0;

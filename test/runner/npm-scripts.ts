@@ -1,7 +1,7 @@
 /**
  * npm scripts run at the same time, each one's output printed whole when it ends, so the lines of two
- * scripts never mix, and its time said. `test/run-steps.ts` runs the checks before the tests with it;
- * `test/run-tests.ts --checks=…` runs the type-check and lint beside the integration files.
+ * scripts never mix, and its time said. `test/run-tests.ts` runs with it the fixture build beside the
+ * unit files (`--prepare=…`), and busted, the type-check and lint beside the integration files (`--checks=…`).
  */
 import { spawn } from 'node:child_process';
 
@@ -36,13 +36,13 @@ function runNpmScript(name: string): Promise<StepResult> {
 }
 
 /** Runs the scripts at once; the line that sums them up (naming any that failed), and those names. */
-export async function runNpmScripts(names: string[]): Promise<{ summary: string; failed: string[] }> {
+export async function runNpmScripts(names: string[], label = 'checks'): Promise<{ summary: string; failed: string[] }> {
   const started = Date.now();
   const results = await Promise.all(names.map(runNpmScript));
   const failed = results.filter((r) => r.code !== 0).map((r) => r.name);
   const times = results.map((r) => `${r.name} ${(r.ms / 1000).toFixed(1)} s`).join(', ');
   return {
-    summary: `checks: ${times}; together ${((Date.now() - started) / 1000).toFixed(1)} s${failed.length > 0 ? `; failed: ${failed.join(', ')}` : ''}`,
+    summary: `${label}: ${times}; together ${((Date.now() - started) / 1000).toFixed(1)} s${failed.length > 0 ? `; failed: ${failed.join(', ')}` : ''}`,
     failed,
   };
 }
