@@ -1,7 +1,7 @@
 /**
  * npm scripts run at the same time, each one's output printed whole when it ends, so the lines of two
- * scripts never mix, and its time said. `test/run-tests.ts` runs with it the fixture build beside the
- * unit files (`--prepare=…`), and busted, the type-check and lint beside the integration files (`--checks=…`).
+ * scripts never mix, and its time said. `test/run-tests.ts` runs with it busted and the fixture build
+ * before the tests (`--prepare=…`), and the type-check and lint beside the integration files (`--checks=…`).
  */
 import { spawn } from 'node:child_process';
 
