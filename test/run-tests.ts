@@ -2,7 +2,7 @@
  * Runs the test files with node's test runner, group by group: unit tests concurrently, in one
  * long-lived shard process per core that runs one file after another, so node, tsx and the src graph
  * load once per shard rather than once per file (test/runner/shard-pool.ts; a file that leaves state
- * behind for the next is failed by name, test/runner/leftovers.ts); then integration tests three files
+ * behind for the next is failed by name, test/runner/leftovers.ts); then integration tests four files
  * at a time (each makes its own containers, homes and ports on the one Docker daemon), except the
  * files of SERIAL, which run afterwards three at a time with each other, and of ALONE, last and one by
  * one; the end-to-end files join the integration files' pool
