@@ -12,31 +12,25 @@
  * bundle lives elsewhere. Packages stay imports, resolved from node_modules as before. Names are kept
  * (an error class's `name`), and an inline source map points stack traces at the .ts lines.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, type Plugin } from 'esbuild';
-import { rewriteImportMeta } from '../../scripts/import-meta.ts';
+import { build } from 'esbuild';
+import { ownLocationPlugin, rewriteImportMeta, type OwnLocation } from '../../scripts/import-meta.ts';
 
 /** The node flags a bundle runs with: the source map, and no tsx. */
 export const BUNDLE_NODE_FLAGS = ['--enable-source-maps'];
 
 const OUT_DIR = '.cache/test-bundles';
 
-/** Replaces a module's own `import.meta` paths with those of its source file. */
-export function withOwnLocation(text: string, path: string): string {
-  return rewriteImportMeta(text, { dirname: JSON.stringify(dirname(path)), filename: JSON.stringify(path), url: JSON.stringify(pathToFileURL(path).href) });
+/** A module's own `import.meta` paths: those of its source file. */
+function sourceLocation(path: string): OwnLocation {
+  return { dirname: JSON.stringify(dirname(path)), filename: JSON.stringify(path), url: JSON.stringify(pathToFileURL(path).href) };
 }
 
-const ownLocation: Plugin = {
-  name: 'own-location',
-  setup(b) {
-    b.onLoad({ filter: /\.tsx?$/ }, async (args) => ({
-      contents: withOwnLocation(await readFile(args.path, 'utf8'), args.path),
-      loader: args.path.endsWith('.tsx') ? 'tsx' : 'ts',
-    }));
-  },
-};
+/** Replaces a module's own `import.meta` paths with those of its source file. */
+export function withOwnLocation(text: string, path: string): string {
+  return rewriteImportMeta(text, sourceLocation(path));
+}
 
 /** Bundles `files` (absolute paths under `root`); returns each file's bundle. */
 export async function bundleTestFiles(root: string, files: string[]): Promise<Map<string, string>> {
@@ -60,7 +54,7 @@ export async function bundleTestFiles(root: string, files: string[]): Promise<Ma
     keepNames: true,
     sourcemap: 'inline',
     logLevel: 'warning',
-    plugins: [ownLocation],
+    plugins: [ownLocationPlugin(sourceLocation)],
   });
   return bundles;
 }
