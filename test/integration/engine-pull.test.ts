@@ -88,7 +88,9 @@ test('a pull from the local registry reports aggregated progress: several update
   assert.ok(final.currentBytes >= PAYLOAD_BYTES, `only ${final.currentBytes} bytes counted`);
   assert.equal(final.layers.done, final.layers.total);
   assert.equal(await engine.imageExists(IMAGE), true);
-  assert.deepEqual(await engine.ensureImage(IMAGE), { pulled: false });
+  const present = await engine.ensureImage(IMAGE);
+  assert.equal(present.pulled, false);
+  assert.equal(present.id, (await engine.docker.getImage(IMAGE).inspect()).Id);
 });
 
 test('a missing tag gives the clear error', async () => {
@@ -136,5 +138,7 @@ test('a cancelled pull rejects with an abort error; ensureImage then pulls becau
   assert.equal(typeof result.pulled, 'boolean');
   assert.equal(await engine.imageExists(IMAGE), true);
   await removeLocal(engine.docker);
-  assert.deepEqual(await engine.ensureImage(IMAGE), { pulled: true });
+  const pulled = await engine.ensureImage(IMAGE);
+  assert.equal(pulled.pulled, true);
+  assert.equal(pulled.id, (await engine.docker.getImage(IMAGE).inspect()).Id, 'the id of the image just pulled');
 });

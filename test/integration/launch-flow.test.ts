@@ -1,11 +1,12 @@
 /**
  * The launch flow against a real dockerd, the stand-in image, a real etcd and the real control plane:
- * launch to registered (state checked), launching again adopts, a restarted core adopts, and no secret
- * is found in plain text under GATEWAY_TRAY_HOME.
+ * launch to registered (state checked), launching again adopts, a restarted core adopts, no secret
+ * is found in plain text under GATEWAY_TRAY_HOME, and a launch after a stop starts the same container
+ * again unless a new one would differ.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchGateway } from '../../src/core/gateway/launch.ts';
 import { stopGateway } from '../../src/core/gateway/stop.ts';
@@ -102,6 +103,43 @@ test('no secret is found in plain text under GATEWAY_TRAY_HOME, except the key i
       assert.equal(statSync(file).mode & 0o777, 0o600);
     }
   }
+});
+
+test('a launch after a stop starts the same container again, and waits for this run to register', async () => {
+  const first = await launchGateway(w.ctx());
+  const stopped = await stopGateway(w.engine, { home: w.home, profile: 'local' });
+  assert.equal(stopped.stopped.length, 1);
+  const ended = await w.docker.getContainer(first.containerId).inspect();
+  assert.equal(ended.State.ExitCode, 0, 'a stop is a clean exit');
+  const said: string[] = [];
+  const again = await launchGateway(w.ctx(), { onProgress: (p) => said.push(p.message) });
+  assert.equal(again.adopted, false);
+  assert.equal(again.containerId, first.containerId, 'started again, not made anew');
+  assert.ok(said.some((m) => /^Started again .*with the same certificate/.test(m)), said.join('\n'));
+  const run = await w.docker.getContainer(again.containerId).inspect();
+  assert.ok(Date.parse(run.State.StartedAt) > Date.parse(ended.State.FinishedAt));
+  // The status file of the run before is still in the container: the wait took this run's word only.
+  const agent = await readAgentStatus(w.engine, again.containerId);
+  assert.ok(agent?.registered_at && Date.parse(agent.registered_at) > Date.parse(ended.State.FinishedAt), JSON.stringify(agent));
+  assert.ok(Date.parse(again.lastHeartbeatAt ?? '') > Date.parse(ended.State.FinishedAt), `the control plane's last heartbeat (${again.lastHeartbeatAt}) is of this run`);
+  const res = await fetch(`http://127.0.0.1:${w.profile.ports.proxyHttp}/nothing-here`, { signal: AbortSignal.timeout(5000) });
+  assert.equal(res.status, 404, 'and it serves');
+});
+
+test('a launch after a stop makes a new container when the new one would differ (here: a new certificate)', async () => {
+  const before = (await w.engine.findManaged({ profile: 'local' })).filter((c) => c.labels[TEST_LABEL] === w.run);
+  assert.equal(before.length, 1);
+  await stopGateway(w.engine, { home: w.home, profile: 'local' });
+  const tls = join(w.home, 'instances', 'local', readInstanceId(w.home, 'local')!, 'tls');
+  const old = readFileSync(join(tls, 'tls.crt'), 'utf8');
+  rmSync(tls, { recursive: true });
+  const renewed = await launchGateway(w.ctx());
+  assert.notEqual(readFileSync(join(tls, 'tls.crt'), 'utf8'), old, 'a new certificate was minted');
+  assert.notEqual(renewed.containerId, before[0]!.id, 'the stopped container holds the old one: a new container');
+  const now = (await w.engine.findManaged({ profile: 'local' })).filter((c) => c.labels[TEST_LABEL] === w.run);
+  assert.deepEqual(now.map((c) => c.id), [renewed.containerId], 'the stopped one went');
+  const inside = await w.engine.readFile(renewed.containerId, '/cloud/tls/tls.crt');
+  assert.equal(inside.toString('utf8'), readFileSync(join(tls, 'tls.crt'), 'utf8'));
 });
 
 test('stop stops it', async () => {

@@ -95,7 +95,7 @@ test('a gateway whose log Docker cannot read back is confirmed from its status f
   await c.start();
   await assert.rejects(w.engine.readLogs(c.id), 'this daemon cannot read a `none` log back, so the wait has to do without it');
 
-  const reg = await waitUntilRegistered(w.engine, w.h.client, { clusterId: launched.clusterId, instanceId: launched.instanceId, containerId: c.id }, { followLog: true, timeoutMs: 60_000 });
+  const reg = await waitUntilRegistered(w.engine, w.h.client, { clusterId: launched.clusterId, instanceId: launched.instanceId, containerId: c.id }, { followLogFrom: {}, timeoutMs: 60_000 });
   const startedAt = Date.parse((await c.inspect()).State.StartedAt);
   assert.equal(reg.instance.id, launched.instanceId);
   assert.equal(reg.agent?.instance_id, launched.instanceId);

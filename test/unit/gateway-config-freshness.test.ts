@@ -42,10 +42,16 @@ test('a status file confirms a registration only for this instance and this run 
   const file = (registered_at: string | null, instance_id = 'i1'): AgentStatusFile => ({
     instance_id, run_id: 'r', registered_at, last_attempt_at: registered_at, last_success_at: registered_at, consecutive_failures: 0, last_error: null, heartbeat_interval_s: 10,
   });
-  assert.equal(confirms(file('2026-12-01T10:00:00.400Z'), 'i1', started), true);
-  assert.equal(confirms(file('2026-12-01T09:59:59.500Z'), 'i1', started), true, 'within the rounding of the two clocks');
-  assert.equal(confirms(file('2026-12-01T09:59:50.000Z'), 'i1', started), false, 'from the run before the restart');
-  assert.equal(confirms(file('2026-12-01T10:00:01.000Z', 'other'), 'i1', started), false);
-  assert.equal(confirms(file(null), 'i1', started), false);
-  assert.equal(confirms(file('2026-12-01T09:00:00.000Z'), 'i1', undefined), true, 'no start time known: as before');
+  const run = { startedAt: started };
+  assert.equal(confirms(file('2026-12-01T10:00:00.400Z'), 'i1', run), true);
+  assert.equal(confirms(file('2026-12-01T09:59:59.500Z'), 'i1', run), true, 'within the rounding of the two clocks');
+  assert.equal(confirms(file('2026-12-01T09:59:50.000Z'), 'i1', run), false, 'from the run before the restart');
+  assert.equal(confirms(file('2026-12-01T10:00:01.000Z', 'other'), 'i1', run), false);
+  assert.equal(confirms(file(null), 'i1', run), false);
+  assert.equal(confirms(file('2026-12-01T09:00:00.000Z'), 'i1', {}), true, 'no start time known: as before');
+  // Started again 300 ms after the run before ended: that run's registration, 100 ms before its end, is
+  // within the clocks' allowance but not of this run.
+  const again = { startedAt: started, finishedAt: started - 300 };
+  assert.equal(confirms(file('2026-12-01T09:59:59.600Z'), 'i1', again), false, 'registered by the run before, which ended after it');
+  assert.equal(confirms(file('2026-12-01T09:59:59.800Z'), 'i1', again), true, 'after the run before ended: this run (the two clocks round)');
 });

@@ -2,12 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequestOf, gatewayContainerSpecSchema } from '../../src/core/engine/containers.ts';
 import { firstHost } from '../../src/core/gateway/bridge-gateway.ts';
-import { gatewayContainerSpec, portBindings } from '../../src/core/gateway/container-spec.ts';
+import { bundleDigest, gatewayContainerSpec, portBindings } from '../../src/core/gateway/container-spec.ts';
 import { userFromPasswd } from '../../src/core/gateway/gateway-user.ts';
 import { containerNameFor, instancePaths } from '../../src/core/gateway/paths.ts';
 import { moduleMounts } from '../../src/core/module/choose-module.ts';
 
 const ID = '3f2a0b1c-1111-4222-8333-944445555666';
+const BUNDLE = { certificate: 'CERT', caCertificate: 'CA' };
 
 test('proxy ports on loopback by default, control and prometheus on loopback always', () => {
   const ports = { http: 19080, https: 19443, control: 19090, prometheus: 19091 };
@@ -35,6 +36,7 @@ test('the spec mounts config, id and agent read-only, labels the instance and it
     moduleMounts: moduleMounts('open-agent', '/opt/gt/assets/agent'),
     module: 'open-agent',
     bindings: portBindings({ http: 1, https: 2, control: 3, prometheus: 4 }),
+    bundle: BUNDLE,
     labels: { 'io.gateway-tray.test-run': 'x' },
   });
   const req = createRequestOf(gatewayContainerSpecSchema.parse(spec), 'linux');
@@ -51,6 +53,7 @@ test('the spec mounts config, id and agent read-only, labels the instance and it
   assert.equal(req.Labels?.['io.gateway-tray.instance-name'], 'default');
   assert.equal(req.Labels?.['io.gateway-tray.test-run'], 'x');
   assert.equal(req.Labels?.['io.gateway-tray.module'], 'open-agent');
+  assert.equal(req.Labels?.['io.gateway-tray.tls-bundle'], bundleDigest(BUNDLE));
   assert.ok(!JSON.stringify(req).includes('tls.key'), 'the key is never bind-mounted');
 });
 
@@ -66,6 +69,7 @@ test("API7's module is mounted as cloud-cli mounts it: the folder, and its two a
     moduleMounts: moduleMounts('api7', dir),
     module: 'api7',
     bindings: [],
+    bundle: BUNDLE,
   });
   const req = createRequestOf(gatewayContainerSpecSchema.parse(spec), 'linux');
   assert.deepEqual(req.HostConfig?.Binds?.slice(2), [

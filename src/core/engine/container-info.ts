@@ -8,6 +8,8 @@ const STATUSES = ['created', 'running', 'paused', 'restarting', 'removing', 'exi
 const inspectSchema = z.looseObject({
   Id: z.string(),
   Name: z.string().default(''),
+  /** The image's id, which stays what it was when the container was made, whatever its tag names now. */
+  Image: z.string().optional(),
   Config: z.looseObject({
     Image: z.string().default(''),
     Labels: z.record(z.string(), z.string()).nullable().default({}),
@@ -17,6 +19,7 @@ const inspectSchema = z.looseObject({
     Running: z.boolean(),
     ExitCode: z.number().optional(),
     StartedAt: z.string().optional(),
+    FinishedAt: z.string().optional(),
     OOMKilled: z.boolean().optional(),
   }),
   HostConfig: z
@@ -50,8 +53,8 @@ function portsOf(bindings: Record<string, Array<{ HostIp?: string | undefined; H
   return ports;
 }
 
-/** Docker writes the zero time (year 1) for a container that never started. */
-function startedAtOf(value: string | undefined): number | undefined {
+/** Docker writes the zero time (year 1) for a container that never started (or never stopped). */
+function timeOf(value: string | undefined): number | undefined {
   if (!value) return undefined;
   const t = Date.parse(value);
   return Number.isNaN(t) || t <= 0 ? undefined : t;
@@ -68,10 +71,12 @@ export function toContainerInfo(raw: unknown): ContainerInfo {
     id: c.Id,
     name: c.Name.replace(/^\//, ''),
     image: c.Config.Image,
+    ...(c.Image ? { imageId: c.Image } : {}),
     status,
     running: c.State.Running,
     ...(c.State.Running || c.State.ExitCode === undefined || status === 'created' ? {} : { exitCode: c.State.ExitCode }),
-    ...(startedAtOf(c.State.StartedAt) !== undefined ? { startedAt: startedAtOf(c.State.StartedAt) } : {}),
+    ...(timeOf(c.State.StartedAt) !== undefined ? { startedAt: timeOf(c.State.StartedAt) } : {}),
+    ...(timeOf(c.State.FinishedAt) !== undefined ? { finishedAt: timeOf(c.State.FinishedAt) } : {}),
     ...(c.State.OOMKilled ? { oomKilled: true } : {}),
     labels,
     ...(labels[LABEL_INSTANCE_ID] !== undefined ? { instanceId: labels[LABEL_INSTANCE_ID] } : {}),

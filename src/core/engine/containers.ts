@@ -3,7 +3,8 @@ import type Docker from 'dockerode';
 import { z } from 'zod';
 import { unavailableOr } from './client.ts';
 import { ContainerNotFoundError, EngineError, PortInUseError, dockerMessage, statusCodeOf } from './errors.ts';
-import { managedLabelFilters, managedLabels } from './labels.ts';
+import { LABEL_SPEC, managedLabelFilters, managedLabels } from './labels.ts';
+import { requestDigest } from './spec-digest.ts';
 import { assertPortsFree, portConflictFrom } from './port-check.ts';
 import { toContainerInfo } from './container-info.ts';
 import type { ContainerInfo, PortBinding } from './types.ts';
@@ -86,13 +87,20 @@ export function createRequestOf(spec: z.output<typeof gatewayContainerSpecSchema
   };
 }
 
+/** The digest of the request a spec makes (LABEL_SPEC): equal for a stopped container of ours that may simply start again. */
+export function specDigestOf(spec: GatewayContainerSpec, platform: NodeJS.Platform = process.platform): string {
+  return requestDigest(createRequestOf(gatewayContainerSpecSchema.parse(spec), platform));
+}
+
 /** Creates one of our containers. Ports are checked first; a conflict leaves nothing behind. */
 export async function createGatewayContainer(docker: Docker, spec: GatewayContainerSpec, opts: CreateOptions = {}): Promise<ContainerInfo> {
   const parsed = gatewayContainerSpecSchema.parse(spec);
   if (!opts.skipPortCheck) await assertPortsFree(parsed.ports);
+  const request = createRequestOf(parsed, opts.platform ?? process.platform);
+  request.Labels = { ...request.Labels, [LABEL_SPEC]: requestDigest(request) };
   let container: Docker.Container;
   try {
-    container = await docker.createContainer(createRequestOf(parsed, opts.platform ?? process.platform));
+    container = await docker.createContainer(request);
   } catch (err) {
     throw translate(docker, err, parsed.name ?? parsed.image);
   }

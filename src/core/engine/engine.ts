@@ -17,7 +17,7 @@ import { discoverLocalEndpoint } from './discovery.ts';
 import { execInContainer, type ExecResult } from './exec.ts';
 import { readLogs, streamLogs, type LogLine, type LogOptions } from './logs.ts';
 import { EngineMonitor, type EngineMonitorOptions } from './monitor.ts';
-import { ensureImage, imageExists, pullImage, type PullOptions } from './pull.ts';
+import { ensureImage, imageExists, pullImage, type EnsuredImage, type PullOptions } from './pull.ts';
 import type { ContainerInfo, DiscoveryResult, EngineEndpoint, EngineVersion, PullProgress } from './types.ts';
 
 /**
@@ -29,7 +29,7 @@ export interface Engine {
   ping(opts?: { timeoutMs?: number; signal?: AbortSignal }): Promise<EngineVersion>;
   imageExists(image: string): Promise<boolean>;
   pullImage(image: string, opts?: PullOptions): Promise<PullProgress>;
-  ensureImage(image: string, opts?: PullOptions): Promise<{ pulled: boolean }>;
+  ensureImage(image: string, opts?: PullOptions): Promise<EnsuredImage>;
   createContainer(spec: GatewayContainerSpec, opts?: CreateOptions): Promise<ContainerInfo>;
   startContainer(id: string, opts?: { removeOnPortConflict?: boolean }): Promise<ContainerInfo>;
   runContainer(spec: GatewayContainerSpec, opts?: CreateOptions): Promise<ContainerInfo>;

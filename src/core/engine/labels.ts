@@ -2,6 +2,8 @@
 export const LABEL_MANAGED = 'io.gateway-tray.managed';
 export const LABEL_INSTANCE_ID = 'io.gateway-tray.instance-id';
 export const LABEL_PROFILE = 'io.gateway-tray.profile';
+/** A digest of the create request a gateway container was made from (spec-digest.ts). */
+export const LABEL_SPEC = 'io.gateway-tray.spec';
 
 export function managedLabels(instanceId: string, profile: string): Record<string, string> {
   return { [LABEL_MANAGED]: 'true', [LABEL_INSTANCE_ID]: instanceId, [LABEL_PROFILE]: profile };

@@ -18,6 +18,8 @@ export interface LogOptions {
   signal?: AbortSignal;
   /** Docker's RFC 3339 timestamp before each line. */
   timestamps?: boolean;
+  /** Only lines logged from this time on (ms since the epoch, by the daemon's clock; Docker counts whole seconds). */
+  sinceMs?: number;
 }
 
 /** Splits one demuxed stream into lines, so a line that arrives in two frames is still one line. */
@@ -58,6 +60,7 @@ export async function streamLogs(docker: Docker, id: string, onLine: (line: LogL
       stderr: true,
       timestamps: opts.timestamps ?? false,
       ...(opts.tail !== undefined ? { tail: opts.tail } : {}),
+      ...(opts.sinceMs !== undefined ? { since: Math.floor(opts.sinceMs / 1000) } : {}),
       abortSignal: opts.signal,
     };
     // dockerode returns the whole log as a Buffer without follow, and a stream with it.

@@ -48,14 +48,18 @@ export function classifyPullError(image: string, message: string, cause?: unknow
   return new EngineError(`Pulling ${image} failed: ${message}`, { cause });
 }
 
-export async function imageExists(docker: Docker, image: string): Promise<boolean> {
+/** The local image's id (`sha256:…`), or undefined when it is not present. */
+export async function localImageId(docker: Docker, image: string): Promise<string | undefined> {
   try {
-    await docker.getImage(image).inspect();
-    return true;
+    return (await docker.getImage(image).inspect()).Id;
   } catch (err) {
-    if (statusCodeOf(err) === 404) return false;
+    if (statusCodeOf(err) === 404) return undefined;
     throw err;
   }
+}
+
+export async function imageExists(docker: Docker, image: string): Promise<boolean> {
+  return (await localImageId(docker, image)) !== undefined;
 }
 
 /**
@@ -120,9 +124,18 @@ export function pullImage(docker: Docker, image: string, opts: PullOptions = {})
   });
 }
 
+export interface EnsuredImage {
+  pulled: boolean;
+  /** The local image's id: a container made from another id of the same tag is from an older image. */
+  id: string;
+}
+
 /** Pulls the image only when it is not already present. */
-export async function ensureImage(docker: Docker, image: string, opts: PullOptions = {}): Promise<{ pulled: boolean }> {
-  if (await imageExists(docker, image)) return { pulled: false };
+export async function ensureImage(docker: Docker, image: string, opts: PullOptions = {}): Promise<EnsuredImage> {
+  const present = await localImageId(docker, image);
+  if (present) return { pulled: false, id: present };
   await pullImage(docker, image, opts);
-  return { pulled: true };
+  const id = await localImageId(docker, image);
+  if (!id) throw new EngineError(`Docker pulled ${image} but does not list it`);
+  return { pulled: true, id };
 }

@@ -84,11 +84,15 @@ export interface ContainerInfo {
   id: string;
   name: string;
   image: string;
+  /** The id of the image it was made from (`sha256:…`). */
+  imageId?: string;
   status: ContainerStatus;
   running: boolean;
   exitCode?: number;
   /** When it last started (ms since the epoch), by the daemon's clock. */
   startedAt?: number;
+  /** When its last run ended; while it runs, that is the run before this one. */
+  finishedAt?: number;
   /** Docker killed it for running out of memory: the crash a user can most often fix. */
   oomKilled?: boolean;
   labels: Record<string, string>;

@@ -1,6 +1,7 @@
 import type { Engine } from '../engine/engine.ts';
 import type { ContainerInfo } from '../engine/types.ts';
 import { GatewayError, messageOf } from './errors.ts';
+import type { LaunchStage } from './types.ts';
 
 export interface ExistingGateway {
   running?: ContainerInfo;
@@ -20,14 +21,14 @@ export async function findExisting(engine: Engine, profile: string, instanceId: 
   return { ...(running ? { running } : {}), stale: found.filter((c) => c !== running) };
 }
 
-/** Removes stopped leftovers of this instance (they hold an old certificate and cannot simply restart). */
-export async function removeStale(engine: Engine, stale: ContainerInfo[], log?: (line: string) => void): Promise<void> {
+/** Removes stopped leftovers of this instance that a launch does not start again (start-again.ts). */
+export async function removeStale(engine: Engine, stale: ContainerInfo[], log?: (line: string) => void, stage: LaunchStage = 'preflight'): Promise<void> {
   for (const c of stale) {
     try {
       await engine.removeContainer(c.id);
       log?.(`Removed the stopped gateway container ${c.name}; a fresh one replaces it.`);
     } catch (err) {
-      throw new GatewayError('preflight', `Could not remove the stopped gateway container ${c.name}: ${messageOf(err)}. Remove it with 'docker rm -f ${c.name}'.`, { cause: err });
+      throw new GatewayError(stage, `Could not remove the stopped gateway container ${c.name}: ${messageOf(err)}. Remove it with 'docker rm -f ${c.name}'.`, { cause: err });
     }
   }
 }

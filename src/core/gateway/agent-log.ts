@@ -28,10 +28,10 @@ export interface AgentLogFollower {
 /**
  * Follows a container's log for the agent's registration line. Docker hands a new log line on within a
  * few milliseconds, where reading the status file through the archive API costs 50–150 ms (Docker 20.10
- * runs a helper process for every read of a file that exists). Meant for a container this launch made:
- * its log holds only its own runs, so following it from the start reads a few lines.
+ * runs a helper process for every read of a file that exists). Meant for a container this launch made or
+ * started again: read from `sinceMs` (its start), the log holds this run's few lines, not the runs before.
  */
-export function followAgentLog(engine: Engine, containerId: string): AgentLogFollower {
+export function followAgentLog(engine: Engine, containerId: string, sinceMs?: number): AgentLogFollower {
   const abort = new AbortController();
   const registered: AgentStatusFile[] = [];
   let failed = false;
@@ -52,7 +52,7 @@ export function followAgentLog(engine: Engine, containerId: string): AgentLogFol
         registered.push(status);
         fire();
       },
-      { follow: true, signal: abort.signal },
+      { follow: true, signal: abort.signal, ...(sinceMs !== undefined ? { sinceMs } : {}) },
     )
     .catch(() => {
       failed = true;

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import type { GatewayContainerSpec } from '../engine/containers.ts';
 import type { PortBinding } from '../engine/types.ts';
 import type { ModuleMount } from '../module/choose-module.ts';
 import type { ModuleKind } from '../module/module-setting.ts';
-import { CONTAINER_PATHS, LABEL_INSTANCE_NAME, LABEL_MODULE, type InstancePaths } from './paths.ts';
+import type { TlsBundlePems } from '../credentials/tls-bundle.ts';
+import { CONTAINER_PATHS, LABEL_INSTANCE_NAME, LABEL_MODULE, LABEL_TLS_BUNDLE, type InstancePaths } from './paths.ts';
 import type { GatewayPorts } from './types.ts';
 
 /**
@@ -29,7 +31,14 @@ export interface SpecInput {
   moduleMounts: ModuleMount[];
   module: ModuleKind;
   bindings: PortBinding[];
+  /** The bundle that goes in by archive: its digest is a label, so a container with another bundle is told apart. */
+  bundle: Pick<TlsBundlePems, 'certificate' | 'caCertificate'>;
   labels?: Record<string, string>;
+}
+
+/** A digest of the bundle's certificates (not of its key, which a new certificate always comes with). */
+export function bundleDigest(bundle: Pick<TlsBundlePems, 'certificate' | 'caCertificate'>): string {
+  return createHash('sha256').update(bundle.certificate).update('\0').update(bundle.caCertificate).digest('hex');
 }
 
 /**
@@ -48,6 +57,6 @@ export function gatewayContainerSpec(input: SpecInput): GatewayContainerSpec {
       ...input.moduleMounts,
     ],
     ports: input.bindings,
-    labels: { ...input.labels, [LABEL_INSTANCE_NAME]: input.instanceName, [LABEL_MODULE]: input.module },
+    labels: { ...input.labels, [LABEL_INSTANCE_NAME]: input.instanceName, [LABEL_MODULE]: input.module, [LABEL_TLS_BUNDLE]: bundleDigest(input.bundle) },
   };
 }

@@ -40,9 +40,22 @@ export async function createAndStart(engine: Engine, spec: GatewayContainerSpec,
   } catch (err) {
     throw new GatewayError('container', `Could not put the TLS bundle into the gateway container: ${messageOf(err)}`, { cause: err });
   }
+  return startExplained(engine, created.id);
+}
+
+/**
+ * Starts a stopped container of this instance that is what a new one would be (start-again.ts). Should it
+ * fail to come up, it goes, as a new one would: the next launch makes a fresh one.
+ */
+export async function startAgain(engine: Engine, stopped: ContainerInfo, rollback: Rollback): Promise<ContainerInfo> {
+  rollback.add(`container ${stopped.name}`, () => engine.removeContainer(stopped.id));
+  return startExplained(engine, stopped.id);
+}
+
+async function startExplained(engine: Engine, id: string): Promise<ContainerInfo> {
   try {
-    return await engine.startContainer(created.id);
+    return await engine.startContainer(id);
   } catch (err) {
-    throw new GatewayError('container', `The gateway container did not start: ${messageOf(err)}`, { cause: err, logTail: await logTail(engine, created.id) });
+    throw new GatewayError('container', `The gateway container did not start: ${messageOf(err)}`, { cause: err, logTail: await logTail(engine, id) });
   }
 }

@@ -1,4 +1,5 @@
 import type { Engine } from '../engine/engine.ts';
+import type { EnsuredImage } from '../engine/pull.ts';
 import { GatewayError, messageOf } from './errors.ts';
 import type { LaunchProgress } from './types.ts';
 
@@ -8,7 +9,7 @@ export async function ensureGatewayImage(
   image: string,
   onProgress?: (p: LaunchProgress) => void,
   signal?: AbortSignal,
-): Promise<{ pulled: boolean }> {
+): Promise<EnsuredImage> {
   try {
     return await engine.ensureImage(image, {
       ...(signal ? { signal } : {}),

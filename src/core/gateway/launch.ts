@@ -3,7 +3,7 @@ import { configuredDataPlane, staleConfig } from './config-freshness.ts';
 import { configCentreProblem } from './config-centre-probe.ts';
 import { readTlsBundle, type TlsBundle } from '../credentials/tls-bundle.ts';
 import { fetchInstanceCertificate, keptBundleCandidate, reusableBundle } from './certificate.ts';
-import { createAndStart } from './container.ts';
+import { createAndStart, startAgain } from './container.ts';
 import { gatewayContainerSpec, portBindings } from './container-spec.ts';
 import { checkDataPlaneReachable, dataPlaneAddress } from './dataplane-reach.ts';
 import { GatewayError, messageOf } from './errors.ts';
@@ -19,6 +19,8 @@ import { waitUntilRegistered } from './wait-registered.ts';
 import { chooseModule, moduleMounts, ModuleChoiceError, type ModuleChoice } from '../module/choose-module.ts';
 import type { ModuleKind } from '../module/module-setting.ts';
 import { describeModule, moduleDirFor } from './module-dir.ts';
+import { mayStartAgain, sameAsNew } from './start-again.ts';
+import type { ContainerInfo } from '../engine/types.ts';
 
 /** The instance's bundle on disk, or undefined when there is none or it cannot be read. */
 function readBundleQuietly(where: { home: string; profile: string; instanceId: string }): TlsBundle | undefined {
@@ -60,11 +62,12 @@ export async function launchGateway(ctx: GatewayContext, opts: LaunchOptions = {
   const ports = portsOf(profile);
   const bindings = portBindings(ports, opts.proxyBindAddress);
   const rollback = new Rollback();
-  const wait = (clusterId: string, instanceId: string, containerId: string, module: ModuleKind | undefined, made: boolean) =>
+  // `started`: the container this launch made or started again, whose log is followed from its start.
+  const wait = (clusterId: string, instanceId: string, containerId: string, module: ModuleKind | undefined, started?: ContainerInfo) =>
     waitUntilRegistered(engine, client, { clusterId, instanceId, containerId }, {
       timeoutMs: opts.registerTimeoutMs ?? 60_000,
       agentStatusFile: module !== 'api7',
-      followLog: made,
+      ...(started ? { followLogFrom: started.startedAt !== undefined ? { startedAt: started.startedAt } : {} } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
       onWaiting: (message) => report('register', 'progress', message),
     });
@@ -161,7 +164,7 @@ export async function launchGateway(ctx: GatewayContext, opts: LaunchOptions = {
       const cluster = await clusterFound;
       report('register', 'start', 'Checking its registration');
       const running = moduleOfLabels(existing.running.labels);
-      const reg = await wait(cluster.clusterId, instance.instanceId, existing.running.id, running, false);
+      const reg = await wait(cluster.clusterId, instance.instanceId, existing.running.id, running);
       report('register', 'done', `Registered at ${reg.instance.register_time}`);
       // A kept bundle that is not accepted right now: say why, rather than report a plain success.
       const [{ rendered, address }, { kept }] = await Promise.all([templated, prepared]);
@@ -185,7 +188,9 @@ export async function launchGateway(ctx: GatewayContext, opts: LaunchOptions = {
         ...(notices.length > 0 ? { notices } : {}),
       };
     }
-    await removeStale(engine, existing.stale, ctx.log);
+    // A stopped container that is what this launch would make is started again at the container stage.
+    const stopped = existing.stale.filter(mayStartAgain);
+    await removeStale(engine, existing.stale.filter((c) => !mayStartAgain(c)), ctx.log);
     await checkPorts(bindings);
     report('preflight', 'done', 'Docker answers, the token is valid and the ports are free');
     abortCheck('resolve');
@@ -219,7 +224,7 @@ export async function launchGateway(ctx: GatewayContext, opts: LaunchOptions = {
     abortCheck('image');
 
     report('image', 'start', `Looking for ${image}`);
-    const { pulled } = await ensureGatewayImage(engine, image, opts.onProgress, opts.signal);
+    const { pulled, id: imageId } = await ensureGatewayImage(engine, image, opts.onProgress, opts.signal);
     report('image', 'done', pulled ? `Pulled ${image}` : `${image} is present`);
     abortCheck('container');
 
@@ -235,13 +240,16 @@ export async function launchGateway(ctx: GatewayContext, opts: LaunchOptions = {
       moduleMounts: moduleMounts(choice.kind, moduleDir),
       module: choice.kind,
       bindings,
+      bundle,
       ...(ctx.labels ? { labels: ctx.labels } : {}),
     });
-    const container = await createAndStart(engine, spec, bundle, rollback, image);
-    report('container', 'done', `Started ${containerName} (${container.id.slice(0, 12)})`);
+    const again = sameAsNew(stopped, spec, imageId);
+    await removeStale(engine, stopped.filter((c) => c !== again), ctx.log, 'container');
+    const container = again ? await startAgain(engine, again, rollback) : await createAndStart(engine, spec, bundle, rollback, image);
+    report('container', 'done', `${again ? 'Started again' : 'Started'} ${containerName} (${container.id.slice(0, 12)})${again ? ': made as a new one would be, with the same certificate' : ''}`);
 
     report('register', 'start', 'Waiting for the first heartbeat');
-    const reg = await wait(cluster.clusterId, instance.instanceId, container.id, choice.kind, true);
+    const reg = await wait(cluster.clusterId, instance.instanceId, container.id, choice.kind, container);
     report('register', 'done', `Registered at ${reg.instance.register_time}`);
     rollback.commit();
     return {

@@ -35,6 +35,8 @@ export const CONTAINER_PATHS = {
 export const LABEL_INSTANCE_NAME = 'io.gateway-tray.instance-name';
 /** Which Lua module the container runs (open-agent or api7), so status and the dashboard can say it. */
 export const LABEL_MODULE = 'io.gateway-tray.module';
+/** A digest of the TLS bundle put into the container when it was made (container-spec.ts). */
+export const LABEL_TLS_BUNDLE = 'io.gateway-tray.tls-bundle';
 
 /** The module a container of ours runs, from its label; undefined for one made before the label existed. */
 export function moduleOfLabels(labels: Record<string, string> | undefined): ModuleKind | undefined {

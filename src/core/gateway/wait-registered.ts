@@ -3,6 +3,7 @@ import type { ControlPlaneClient } from '../cloud/client.ts';
 import { CloudApiError } from '../cloud/errors.ts';
 import type { GatewayInstance } from '../cloud/types.ts';
 import type { Engine } from '../engine/engine.ts';
+import type { ContainerInfo } from '../engine/types.ts';
 import { readAgentStatus } from '../status/agent-status-source.ts';
 import type { AgentStatusFile } from '../status/status-inputs.ts';
 import { followAgentLog } from './agent-log.ts';
@@ -27,11 +28,12 @@ export interface WaitOptions {
    */
   agentStatusFile?: boolean;
   /**
-   * The container is new (this launch created it), so its log holds only its own runs: the agent's
-   * registration line is followed there, pushed within milliseconds, and the status file (a Docker archive
-   * read, 50–150 ms when the file exists) is read only once a second, for its last_error. Default false.
+   * This launch created the container or started it again, at `startedAt`: the agent's registration line is
+   * followed in its log from then on, pushed within milliseconds, and the status file (a Docker archive
+   * read, 50–150 ms when the file exists) is read only once a second, for its last_error. Absent, the
+   * container was running already and only the file is read.
    */
-  followLog?: boolean;
+  followLogFrom?: { startedAt?: number };
 }
 
 /**
@@ -52,13 +54,14 @@ const SAME_RUN_SKEW_MS = 1000;
 
 /**
  * Whether the status file confirms a registration of this instance by the container's current run: the
- * file survives a stop and start inside the container, so one from before the (re)start proves nothing.
+ * file (and the log) survive a stop and start of the container, so one from before the (re)start proves
+ * nothing. The run before ended at `finishedAt`, which bounds the clocks' rounding allowance.
  */
-export function confirms(agent: AgentStatusFile | null | undefined, instanceId: string, startedAt: number | undefined): agent is AgentStatusFile {
+export function confirms(agent: AgentStatusFile | null | undefined, instanceId: string, run: Pick<ContainerInfo, 'startedAt' | 'finishedAt'>): agent is AgentStatusFile {
   if (!agent?.registered_at || agent.instance_id !== instanceId) return false;
-  if (startedAt === undefined) return true;
+  if (run.startedAt === undefined) return true;
   const at = Date.parse(agent.registered_at);
-  return !Number.isNaN(at) && at >= startedAt - SAME_RUN_SKEW_MS;
+  return !Number.isNaN(at) && at >= run.startedAt - SAME_RUN_SKEW_MS && (run.finishedAt === undefined || at > run.finishedAt);
 }
 
 /**
@@ -85,7 +88,7 @@ export async function waitUntilRegistered(
   const maxPause = opts.intervalMs ?? 250;
   const fileExpected = opts.agentStatusFile ?? true;
   let firstStart: number | undefined;
-  const log = fileExpected && opts.followLog ? followAgentLog(engine, target.containerId) : undefined;
+  const log = fileExpected && opts.followLogFrom ? followAgentLog(engine, target.containerId, opts.followLogFrom.startedAt) : undefined;
   // A cancel ends the followed log, which wakes the wait at once rather than at its next check.
   const cancel = (): void => log?.stop();
   opts.signal?.addEventListener('abort', cancel, { once: true });
@@ -134,15 +137,14 @@ export async function waitUntilRegistered(
       // just appeared, a file read that started before it is read again at once.
       const appeared = instance !== undefined && !seen;
       seen = seen || instance !== undefined;
-      if (fileExpected && appeared && !following && !confirms(agent, target.instanceId, info.startedAt)) {
+      if (fileExpected && appeared && !following && !confirms(agent, target.instanceId, info)) {
         agentReadAt = Date.now();
         agent = (await readAgentStatus(engine, target.containerId).catch(() => undefined)) ?? agent;
       }
-      const startedAt = info.startedAt;
-      const word = confirms(agent, target.instanceId, startedAt) ? agent : log?.registered.findLast((s) => confirms(s, target.instanceId, startedAt));
+      const word = confirms(agent, target.instanceId, info) ? agent : log?.registered.findLast((s) => confirms(s, target.instanceId, info));
       if (agent?.last_error) lastProblem = agent.last_error;
       if (instance && word) return { instance, agent: word };
-      if (agent?.registered_at && agent.instance_id === target.instanceId && !confirms(agent, target.instanceId, info.startedAt)) {
+      if (agent?.registered_at && agent.instance_id === target.instanceId && !confirms(agent, target.instanceId, info)) {
         lastProblem = 'the status file is from before the container (re)started; no heartbeat of this run yet';
       }
       if (agent && agent.instance_id && agent.instance_id !== target.instanceId) {
