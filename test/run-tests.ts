@@ -359,7 +359,7 @@ const startChecks = () => {
   if (checkNames.length > 0) checks ??= runNpmScripts(checkNames);
 };
 /**
- * npm scripts run first, at the same time (`npm test`: busted and the fixture image build). One that
+ * npm scripts run first, at the same time (`npm test`: the build, busted and the fixture image build). One that
  * fails fails the run, and no test file starts. Beside the unit files the fixture build took 37 s
  * instead of 15 s and the unit files 50 s instead of 32 s: both want the cores.
  */
