@@ -580,6 +580,64 @@ test('keyboard: focus follows the sidebar; the theme setting overrides the syste
   await waitFor(async () => (await background()) === 'rgb(245, 246, 248)', { timeoutMs: 10_000, what: 'back to the system theme' });
 });
 
+test('a toast stays while the pointer is on it or focus is in it, then goes by itself', async () => {
+  // A browser of its own, whose clock the test moves: the main page's timers run on the real one.
+  const other = await launchChromium();
+  try {
+    await other.context.clock.install();
+    const p = await other.context.newPage();
+    p.setDefaultTimeout(30_000);
+    await p.setViewportSize(WIDE);
+    await p.goto(ui.url);
+    await p.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Settings' }).click();
+    await p.getByRole('tab', { name: 'Preferences' }).click();
+    const saved = p.getByTestId('toast').filter({ hasText: 'Saved' });
+    // React renders from a MessageChannel task, which the fake clock does not hold: two more such tasks
+    // after a timer has fired mean that a toast closed by it is gone from the page.
+    const rendered = () => p.evaluate(async () => {
+      for (let i = 0; i < 2; i++) {
+        await new Promise<void>((resolve) => {
+          const channel = new MessageChannel();
+          channel.port1.onmessage = () => resolve();
+          channel.port2.postMessage(0);
+        });
+      }
+    });
+
+    await p.getByLabel('Theme').selectOption('dark');
+    await saved.waitFor();
+    await saved.hover();
+    await p.clock.fastForward(20_000);
+    await rendered();
+    assert.equal(await saved.count(), 1, 'kept while the pointer is on it');
+    await p.mouse.move(5, 5);
+    await p.clock.fastForward(1_000);
+    await rendered();
+    assert.equal(await saved.count(), 1, 'a moment after the pointer left, still there to be read');
+    await p.clock.fastForward(5_000);
+    await saved.waitFor({ state: 'detached' });
+
+    await p.getByLabel('Theme').selectOption('system');
+    await saved.waitFor();
+    await saved.getByRole('button', { name: 'Dismiss' }).focus();
+    await p.clock.fastForward(20_000);
+    await rendered();
+    assert.equal(await saved.count(), 1, 'kept while focus is on its button');
+    await p.keyboard.press('Enter');
+    await saved.waitFor({ state: 'detached' });
+
+    // Without a hold it goes after its 5 s, as before.
+    await p.getByLabel('Theme').selectOption('dark');
+    await saved.waitFor();
+    await p.mouse.move(5, 5);
+    await p.clock.fastForward(6_000);
+    await saved.waitFor({ state: 'detached' });
+    await p.getByLabel('Theme').selectOption('system');
+  } finally {
+    await other.close();
+  }
+});
+
 test('a stale tab: when ui --web stops the values grey out, and the restarted server’s link reconnects it', async () => {
   await nav('Dashboard');
   const port = Number(new URL(ui.url).port);
