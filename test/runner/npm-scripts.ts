@@ -1,7 +1,8 @@
 /**
  * npm scripts run at the same time, each one's output printed whole when it ends, so the lines of two
- * scripts never mix, and its time said. `test/run-tests.ts` runs with it busted and the fixture build
- * before the tests (`--prepare=…`), and the type-check and lint beside the integration files (`--checks=…`).
+ * scripts never mix, and its time said. `test/run-tests.ts` runs with it the build, busted and the fixture
+ * build before the tests (`--prepare=…`), and the type-check and lint beside the integration files, in the
+ * background (`--checks=…`).
  */
 import { spawn } from 'node:child_process';
 
@@ -11,10 +12,20 @@ interface StepResult {
   ms: number;
 }
 
-function runNpmScript(name: string): Promise<StepResult> {
+/**
+ * `nice -n 19` where there is one: such a script gets a core only when nothing else of the run wants it.
+ * Set by the `nice` command, not by setPriority after the spawn, so that npm's own children inherit it
+ * from their first instruction.
+ */
+function command(name: string, background: boolean): [string, string[]] {
+  return background && process.platform !== 'win32' ? ['nice', ['-n', '19', 'npm', 'run', name]] : ['npm', ['run', name]];
+}
+
+function runNpmScript(name: string, background: boolean): Promise<StepResult> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn('npm', ['run', name], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const [file, args] = command(name, background);
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const output: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => output.push(c));
     child.stderr.on('data', (c: Buffer) => output.push(c));
@@ -35,10 +46,13 @@ function runNpmScript(name: string): Promise<StepResult> {
   });
 }
 
-/** Runs the scripts at once; the line that sums them up (naming any that failed), and those names. */
-export async function runNpmScripts(names: string[], label = 'checks'): Promise<{ summary: string; failed: string[] }> {
+/**
+ * Runs the scripts at once; the line that sums them up (naming any that failed), and those names. With
+ * `background`, at the lowest CPU priority (`command` above).
+ */
+export async function runNpmScripts(names: string[], label = 'checks', opts: { background?: boolean } = {}): Promise<{ summary: string; failed: string[] }> {
   const started = Date.now();
-  const results = await Promise.all(names.map(runNpmScript));
+  const results = await Promise.all(names.map((name) => runNpmScript(name, opts.background ?? false)));
   const failed = results.filter((r) => r.code !== 0).map((r) => r.name);
   const times = results.map((r) => `${r.name} ${(r.ms / 1000).toFixed(1)} s`).join(', ');
   return {
