@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:net';
 import Docker from 'dockerode';
 
 /** The daemon the integration tests use: the system one, which CI starts when none answers. */
@@ -60,12 +59,5 @@ export async function ensureStandinImage(docker: Docker): Promise<void> {
   await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve())));
 }
 
-export { freePort } from './free-port.ts';
+export { freePort, occupyPort } from './free-port.ts';
 
-/** Occupies a port on 127.0.0.1 with a Node server, as "another process" would. */
-export async function occupyPort(): Promise<{ port: number; server: Server; close(): Promise<void> }> {
-  const server = createServer((socket) => socket.destroy());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return { port, server, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}

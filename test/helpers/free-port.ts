@@ -10,7 +10,7 @@
  * processes by a lock file that names its owner's pid, so two files never get the same port.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { alive } from '../../src/core/gateway/background-process.ts';
@@ -101,4 +101,16 @@ export async function freePort(): Promise<number> {
     // Held by something that is not a test of ours: keep the lock so no one else tries it either.
   }
   throw new Error(`no free port between ${LOW} and ${HIGH - 1} on 127.0.0.1`);
+}
+
+/**
+ * Occupies a port on 127.0.0.1 (a free one by default) with a Node server, as "another process" would.
+ * It hangs up on whoever connects: a connection it kept (say a gateway's heartbeat to the port it held
+ * before) would keep close() from ever finishing.
+ */
+export async function occupyPort(at = 0): Promise<{ port: number; server: Server; close(): Promise<void> }> {
+  const server = createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => server.listen(at, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { port, server, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,6 +10,7 @@ import { alive } from '../../src/core/gateway/background-process.ts';
 import { readBackgroundRecord } from '../../src/core/gateway/background-record.ts';
 import { readRememberedPorts, rememberPorts } from '../../src/core/gateway/control-plane-ports.ts';
 import { freePort } from '../helpers/etcd.ts';
+import { occupyPort } from '../helpers/free-port.ts';
 import { readEtcdRecord } from '../../src/core/gateway/etcd-record.ts';
 import { GatewayError } from '../../src/core/gateway/errors.ts';
 import { ensureLocalControlPlane } from '../../src/core/gateway/local-control-plane.ts';
@@ -104,8 +104,7 @@ test('stop ends the control plane and the etcd it started, by pid, and says so; 
 test('a remembered port that stays taken: waited for, then given up for a free one that is remembered, naming the holder; the moves are returned', { timeout: 120_000 }, async () => {
   const ports = readRememberedPorts(join(home, 'control-plane'));
   assert.ok(ports);
-  const squatter: Server = createServer();
-  await new Promise<void>((resolve) => squatter.listen(ports.dpPort, '127.0.0.1', resolve));
+  const squatter = await occupyPort(ports.dpPort);
   const logs: string[] = [];
   try {
     const moved = await ensureLocalControlPlane({ home, cliCommand: CLI, env, log: (l) => logs.push(l), portWaitMs: 2_000, timeoutMs: 60_000 });
@@ -122,7 +121,7 @@ test('a remembered port that stays taken: waited for, then given up for a free o
     assert.deepEqual(readRememberedPorts(join(home, 'control-plane')), { apiPort: ports.apiPort, dpPort: newPort });
     assert.equal(readBackgroundRecord(home)?.dpPort, newPort);
   } finally {
-    await new Promise<void>((resolve) => squatter.close(() => resolve()));
+    await squatter.close();
     await cli('control-plane', 'stop');
   }
 });
@@ -130,8 +129,7 @@ test('a remembered port that stays taken: waited for, then given up for a free o
 test('a remembered port freed while it is waited for (the old control plane exiting) is kept', { timeout: 120_000 }, async () => {
   const ports = readRememberedPorts(join(home, 'control-plane'));
   assert.ok(ports);
-  const squatter: Server = createServer();
-  await new Promise<void>((resolve) => squatter.listen(ports.dpPort, '127.0.0.1', resolve));
+  const squatter = await occupyPort(ports.dpPort);
   const logs: string[] = [];
   const again = await ensureLocalControlPlane({
     home,
@@ -141,7 +139,7 @@ test('a remembered port freed while it is waited for (the old control plane exit
     portWaitMs: 30_000,
     log: (l) => {
       logs.push(l);
-      if (/waiting up to 30 s/.test(l)) squatter.close();
+      if (/waiting up to 30 s/.test(l)) void squatter.close();
     },
   });
   assert.equal(again.started, true);

@@ -24,7 +24,7 @@ import { readRememberedPorts, rememberPorts } from '../../src/core/gateway/contr
 import { readInstanceId } from '../../src/core/gateway/instance-lookup.ts';
 import { locateLocalControlPlane } from '../../src/core/gateway/local-control-plane.ts';
 import { instancePaths } from '../../src/core/gateway/paths.ts';
-import { STANDIN_IMAGE, TEST_DOCKER_SOCKET, TEST_LABEL, ensureStandinImage, freePort, removeContainersByLabel, testDocker, testRunId } from '../helpers/docker.ts';
+import { STANDIN_IMAGE, TEST_DOCKER_SOCKET, TEST_LABEL, ensureStandinImage, freePort, occupyPort, removeContainersByLabel, testDocker, testRunId } from '../helpers/docker.ts';
 import { splice } from '../helpers/splice.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { freeProfilePorts } from './launch-setup.ts';
@@ -130,8 +130,7 @@ test('app restart with its data-plane port taken: it waits, moves, remembers, re
   const oldPort = readRememberedPorts(cpDir())!.dpPort;
   await quitApp();
   // Whatever took the port meanwhile: here this test's own process, so /proc names it.
-  const squatter: Server = createServer();
-  await new Promise<void>((resolve) => squatter.listen(oldPort, '127.0.0.1', resolve));
+  const squatter = await occupyPort(oldPort);
   try {
     const restartedAt = Date.now();
     const a = await startApp({ portWaitMs: 1500 });
@@ -159,7 +158,7 @@ test('app restart with its data-plane port taken: it waits, moves, remembers, re
     const containers = await (await testDocker()).listContainers({ all: true, filters: { label: [`${TEST_LABEL}=${RUN}`] } });
     assert.equal(containers.length, 1, 'the old container is gone');
   } finally {
-    await new Promise<void>((resolve) => squatter.close(() => resolve()));
+    await squatter.close();
   }
 });
 
