@@ -1,12 +1,20 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rotateLogIfLarge, startBackground } from '../../src/core/gateway/background-process.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
-const dir = () => mkdtempSync(join(tmpdir(), 'gt-logrot-'));
+const made: string[] = [];
+const dir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'gt-logrot-'));
+  made.push(d);
+  return d;
+};
+after(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 test('a log under the limit stays where it is', () => {
   const log = join(dir(), 'cp.log');
