@@ -126,6 +126,16 @@ test('a launch after a stop starts the same container again, and waits for this 
   assert.equal(res.status, 404, 'and it serves');
 });
 
+test('asked to recreate, a launch after a stop makes a new container even when the stopped one is the same', async () => {
+  const stoppedOne = await stopGateway(w.engine, { home: w.home, profile: 'local' });
+  assert.equal(stoppedOne.stopped.length, 1);
+  const before = (await w.engine.findManaged({ profile: 'local' })).filter((c) => c.labels[TEST_LABEL] === w.run);
+  const fresh = await launchGateway(w.ctx(), { recreate: true });
+  assert.notEqual(fresh.containerId, before[0]!.id);
+  const now = (await w.engine.findManaged({ profile: 'local' })).filter((c) => c.labels[TEST_LABEL] === w.run);
+  assert.deepEqual(now.map((c) => c.id), [fresh.containerId]);
+});
+
 test('a launch after a stop makes a new container when the new one would differ (here: a new certificate)', async () => {
   const before = (await w.engine.findManaged({ profile: 'local' })).filter((c) => c.labels[TEST_LABEL] === w.run);
   assert.equal(before.length, 1);

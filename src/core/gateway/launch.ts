@@ -188,9 +188,10 @@ export async function launchGateway(ctx: GatewayContext, opts: LaunchOptions = {
         ...(notices.length > 0 ? { notices } : {}),
       };
     }
-    // A stopped container that is what this launch would make is started again at the container stage.
-    const stopped = existing.stale.filter(mayStartAgain);
-    await removeStale(engine, existing.stale.filter((c) => !mayStartAgain(c)), ctx.log);
+    // A stopped container that is what this launch would make is started again at the container stage,
+    // unless a new one was asked for.
+    const stopped = opts.recreate ? [] : existing.stale.filter(mayStartAgain);
+    await removeStale(engine, existing.stale.filter((c) => !stopped.includes(c)), ctx.log);
     await checkPorts(bindings);
     report('preflight', 'done', 'Docker answers, the token is valid and the ports are free');
     abortCheck('resolve');
