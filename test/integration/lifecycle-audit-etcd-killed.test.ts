@@ -143,7 +143,8 @@ test('etcd killed: the background control plane notices and starts it again by i
     return r && 'pid' in r && r.pid !== killed && alive(r.pid) ? r.pid : undefined;
   }, { timeoutMs: 30_000, intervalMs: 500, what: 'etcd started again with no user action' });
   etcdPids.push(back);
-  assert.equal(readBackgroundRecord(home)?.etcd?.pid, back, 'background.json names the etcd that runs now');
+  // etcd.json is written as the new etcd starts, background.json just after it.
+  await waitFor(() => readBackgroundRecord(home)?.etcd?.pid === back, { timeoutMs: 10_000, intervalMs: 100, what: 'background.json to name the etcd that runs now' });
   const healthy = await waitFor(async () => {
     const r = await cli('status', '--json');
     return r.code === 0 ? (JSON.parse(r.stdout) as StatusJson) : undefined;

@@ -84,6 +84,18 @@ export interface StopResult {
 }
 
 /**
+ * The etcd that background.json names, or the one started in its place since. The control plane's
+ * supervisor starts a killed etcd again on the same address and writes etcd.json as it starts it,
+ * background.json just after: a stop read between the two writes, or a control plane stopped between
+ * them, would otherwise leave the new etcd running.
+ */
+export function currentEtcd(home: string, recorded: { url: string; pid?: number | undefined; container?: string | undefined }): { url: string; pid?: number; container?: string } {
+  const now = readEtcdRecord(home);
+  if (!now || now.url !== recorded.url) return { url: recorded.url, ...(recorded.pid !== undefined ? { pid: recorded.pid } : {}), ...(recorded.container ? { container: recorded.container } : {}) };
+  return { url: now.url, ...('pid' in now ? { pid: now.pid } : { container: now.container }) };
+}
+
+/**
  * Stops the background control plane by its pid and waits until it is gone, then the etcd it started
  * (never one it only adopted). A control plane that runs elsewhere is left alone, saying where.
  */
@@ -103,8 +115,9 @@ export async function stopBackgroundControlPlane(home: string, opts: { engine?: 
   await stopPid(pid, opts.graceMs ?? 15_000);
   lines.push(`Stopped the control plane (pid ${pid}).`);
   if (record?.etcd?.started) {
-    await stopLocalEtcd(home, record.etcd, opts.engine ? { engine: opts.engine } : {});
-    lines.push(`Stopped the etcd it started (${record.etcd.pid !== undefined ? `pid ${record.etcd.pid}` : `container ${record.etcd.container?.slice(0, 12) ?? '?'}`}, ${record.etcd.url}).`);
+    const etcd = currentEtcd(home, record.etcd);
+    await stopLocalEtcd(home, etcd, opts.engine ? { engine: opts.engine } : {});
+    lines.push(`Stopped the etcd it started (${etcd.pid !== undefined ? `pid ${etcd.pid}` : `container ${etcd.container?.slice(0, 12) ?? '?'}`}, ${etcd.url}).`);
   }
   rmSync(backgroundRecordFile(home), { force: true });
   rmSync(join(controlPlaneDir(home), 'control-plane.pid'), { force: true });
