@@ -184,20 +184,24 @@ test('a replica killed under load: gateways fail over, none turns Lost, no beat 
     const load = list.filter((i) => i.id.startsWith('gw-load-'));
     return load.length === N && load.every((i) => i.status === 'Healthy');
   };
-  await waitFor(allHealthy, { timeoutMs: 20_000, what: 'B to list every simulated gateway Healthy' });
-  await a.kill();
-  const killedAt = Date.now();
-  // For longer than the lost threshold (3 s), every listing at B shows them all Healthy.
-  while (Date.now() - killedAt < 5000) {
-    const list = (await listInstances(b)).filter((i) => i.id.startsWith('gw-load-'));
-    assert.equal(list.length, N);
-    const notHealthy = list.filter((i) => i.status !== 'Healthy');
-    assert.deepEqual(notHealthy.map((i) => `${i.id}: ${i.status}`), []);
-    await new Promise((r) => setTimeout(r, 250));
+  try {
+    await waitFor(allHealthy, { timeoutMs: 20_000, what: 'B to list every simulated gateway Healthy' });
+    await a.kill();
+    const killedAt = Date.now();
+    // For longer than the lost threshold (3 s), every listing at B shows them all Healthy.
+    while (Date.now() - killedAt < 5000) {
+      const list = (await listInstances(b)).filter((i) => i.id.startsWith('gw-load-'));
+      assert.equal(list.length, N);
+      const notHealthy = list.filter((i) => i.status !== 'Healthy');
+      assert.deepEqual(notHealthy.map((i) => `${i.id}: ${i.status}`), []);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } finally {
+    // Also when an assertion failed: beat loops left running keep the file's process alive to its timeout.
+    running = false;
+    await Promise.all(loops);
+    for (const g of gateways) g.close();
   }
-  running = false;
-  await Promise.all(loops);
-  for (const g of gateways) g.close();
   // A beat every second; a failover costs one failed attempt, so no gap reaches two intervals.
   assert.ok(Math.max(...gaps) < 2 * 1000 + 1000, `longest gap between accepted beats ${Math.max(...gaps)} ms`);
   assert.ok(gateways.every((g) => g.beats > 3));
