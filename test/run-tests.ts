@@ -351,15 +351,12 @@ const notes: string[] = [];
 const runs = (name: string) => wanted.length === 0 || wanted.includes(name);
 // With integration in the run, the end-to-end files share its pool instead of running after it.
 const e2eJoins = runs('integration') && runs('e2e');
-/**
- * npm scripts (`npm test`: the type-check and lint) run beside the integration files, or from the start
- * when there are none, where before any test ran they cost about 40 s.
- */
 const listArg = (flag: string) => (args.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1) ?? '').split(',').filter(Boolean);
 const checkNames = listArg('--checks');
 let checks: ReturnType<typeof runNpmScripts> | undefined;
 /**
- * The type-check and lint start with the integration files, at the lowest CPU priority: the pool keeps both
+ * The checks (`npm test`: the type-check and lint) start with the integration files, or at once when there
+ * are none (before any test ran they cost about 40 s), at the lowest CPU priority: the pool keeps both
  * cores busy, and beside it they took about 80 s of its CPU (a clean run: the cores 95–100% busy from the
  * pool's start to its end), while the files away from the pool leave the cores mostly idle afterwards.
  * Niced, they take what the pool leaves and then that idle time, and a file of SERIAL that wakes still

@@ -25,6 +25,11 @@ after(async () => {
   await w?.cleanup();
 });
 
+/** Profile "local"'s containers of this run only: other test runs on the same daemon may hold "local" containers of their own. */
+async function ours() {
+  return (await w.engine.findManaged({ profile: 'local' })).filter((c) => c.labels[TEST_LABEL] === w.run);
+}
+
 function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
 }
@@ -71,13 +76,12 @@ test('launch goes to registered, with the container laid out as PROTOCOL §4 say
 });
 
 test('launching again adopts the running gateway and creates nothing', async () => {
-  const before = await w.engine.findManaged({ profile: 'local' });
+  const before = await ours();
   const second = await launchGateway(w.ctx());
   assert.equal(second.adopted, true);
   assert.equal(second.module, 'open-agent', 'an adopted gateway reports the module of its label');
-  // Only this run's containers: other test runs on the same daemon may hold "local" containers of their own.
-  const afterList = (await w.engine.findManaged({ profile: 'local' })).filter((c) => c.labels[TEST_LABEL] === w.run);
-  assert.deepEqual(afterList.map((c) => c.id).sort(), before.filter((c) => c.labels[TEST_LABEL] === w.run).map((c) => c.id).sort());
+  const afterList = await ours();
+  assert.deepEqual(afterList.map((c) => c.id).sort(), before.map((c) => c.id).sort());
   assert.equal(second.containerId, afterList[0]?.id);
 });
 
@@ -129,15 +133,15 @@ test('a launch after a stop starts the same container again, and waits for this 
 test('asked to recreate, a launch after a stop makes a new container even when the stopped one is the same', async () => {
   const stoppedOne = await stopGateway(w.engine, { home: w.home, profile: 'local' });
   assert.equal(stoppedOne.stopped.length, 1);
-  const before = (await w.engine.findManaged({ profile: 'local' })).filter((c) => c.labels[TEST_LABEL] === w.run);
+  const before = await ours();
   const fresh = await launchGateway(w.ctx(), { recreate: true });
   assert.notEqual(fresh.containerId, before[0]!.id);
-  const now = (await w.engine.findManaged({ profile: 'local' })).filter((c) => c.labels[TEST_LABEL] === w.run);
+  const now = await ours();
   assert.deepEqual(now.map((c) => c.id), [fresh.containerId]);
 });
 
 test('a launch after a stop makes a new container when the new one would differ (here: a new certificate)', async () => {
-  const before = (await w.engine.findManaged({ profile: 'local' })).filter((c) => c.labels[TEST_LABEL] === w.run);
+  const before = await ours();
   assert.equal(before.length, 1);
   await stopGateway(w.engine, { home: w.home, profile: 'local' });
   const tls = join(w.home, 'instances', 'local', readInstanceId(w.home, 'local')!, 'tls');
@@ -146,7 +150,7 @@ test('a launch after a stop makes a new container when the new one would differ 
   const renewed = await launchGateway(w.ctx());
   assert.notEqual(readFileSync(join(tls, 'tls.crt'), 'utf8'), old, 'a new certificate was minted');
   assert.notEqual(renewed.containerId, before[0]!.id, 'the stopped container holds the old one: a new container');
-  const now = (await w.engine.findManaged({ profile: 'local' })).filter((c) => c.labels[TEST_LABEL] === w.run);
+  const now = await ours();
   assert.deepEqual(now.map((c) => c.id), [renewed.containerId], 'the stopped one went');
   const inside = await w.engine.readFile(renewed.containerId, '/cloud/tls/tls.crt');
   assert.equal(inside.toString('utf8'), readFileSync(join(tls, 'tls.crt'), 'utf8'));
